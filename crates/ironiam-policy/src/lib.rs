@@ -1,0 +1,1 @@
+//! ironiam policy engine
