@@ -1,0 +1,372 @@
+//! A small JSON reader that keeps spans and rejects duplicate keys.
+//!
+//! General-purpose JSON crates forget where a value came from and silently keep the
+//! last of two duplicate keys. IAM rejects duplicates, and our diagnostics must point at
+//! a line and column, so policy text is read here. It also counts the document's size
+//! the way IAM does while it reads.
+
+use crate::loc::Span;
+
+/// How deeply arrays and objects may nest. Policies nest four levels at most; the
+/// limit keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 32;
+
+/// A JSON value with the span of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    /// The value.
+    pub kind: JsonKind,
+    /// Where it is in the document.
+    pub span: Span,
+}
+
+/// The kinds of JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, kept as written so that `10` and `10.0` stay distinguishable.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, members in document order.
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` member of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The key, unescaped.
+    pub key: String,
+    /// The span of the key, quotes included.
+    pub key_span: Span,
+    /// The value.
+    pub value: Json,
+}
+
+impl Json {
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "boolean",
+            JsonKind::Number(_) => "number",
+            JsonKind::String(_) => "string",
+            JsonKind::Array(_) => "array",
+            JsonKind::Object(_) => "object",
+        }
+    }
+}
+
+/// Why a text is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct JsonError {
+    /// What is wrong, in words.
+    pub message: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A parsed document and its size as IAM counts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedJson {
+    /// The root value.
+    pub root: Json,
+    /// Characters in the document, not counting white space outside string literals.
+    pub size: usize,
+}
+
+/// Parses `text` as one JSON value.
+pub fn parse(text: &str) -> Result<ParsedJson, JsonError> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        whitespace_chars: 0,
+    };
+    reader.skip_whitespace();
+    let root = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.pos < reader.bytes.len() {
+        return Err(reader.error_here("unexpected text after the end of the document"));
+    }
+    let size = text.chars().count().saturating_sub(reader.whitespace_chars);
+    Ok(ParsedJson { root, size })
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    whitespace_chars: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn error_here(&self, message: &str) -> JsonError {
+        let end = self.next_char_end();
+        JsonError {
+            message: message.to_string(),
+            span: Span::new(self.pos, end),
+        }
+    }
+
+    fn next_char_end(&self) -> usize {
+        self.text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(self.pos, |ch| self.pos + ch.len_utf8())
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b) = self.peek() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+                self.whitespace_chars += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error_here("the document nests too deeply"));
+        }
+        let start = self.pos;
+        let kind = match self.peek() {
+            None => return Err(self.error_here("unexpected end of the document")),
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => JsonKind::String(self.string()?),
+            Some(b't') => self.literal("true", JsonKind::Bool(true))?,
+            Some(b'f') => self.literal("false", JsonKind::Bool(false))?,
+            Some(b'n') => self.literal("null", JsonKind::Null)?,
+            Some(b'-' | b'0'..=b'9') => JsonKind::Number(self.number()?),
+            Some(_) => return Err(self.error_here("expected a JSON value")),
+        };
+        Ok(Json {
+            kind,
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, JsonError> {
+        if self
+            .text
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.error_here("expected a JSON value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<String, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error_here("expected a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return Err(self.error_here("expected a digit after the decimal point"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return Err(self.error_here("expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        Ok(self
+            .text
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        // The caller saw the opening quote.
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            match self.peek() {
+                None => return Err(self.error_here("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let ch = self.escape()?;
+                    out.push(ch);
+                }
+                Some(_) => {
+                    return Err(self.error_here("control characters must be escaped in strings"));
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, JsonError> {
+        let ch = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                return self.unicode_escape();
+            }
+            _ => return Err(self.error_here("invalid escape sequence")),
+        };
+        self.pos += 1;
+        Ok(ch)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&first) {
+            return char::from_u32(first).ok_or_else(|| self.error_here("invalid \\u escape"));
+        }
+        // A high surrogate must be followed by an escaped low surrogate.
+        if self
+            .text
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with("\\u"))
+        {
+            self.pos += 2;
+            let second = self.hex4()?;
+            if (0xDC00..0xE000).contains(&second) {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return char::from_u32(code).ok_or_else(|| self.error_here("invalid \\u escape"));
+            }
+        }
+        Err(self.error_here("unpaired surrogate in \\u escape"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error_here("invalid \\u escape"))?;
+        let value =
+            u32::from_str_radix(digits, 16).map_err(|_| self.error_here("invalid \\u escape"))?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.error_here("invalid \\u escape"));
+        }
+        self.pos += 4;
+        Ok(value)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<JsonKind, JsonError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(JsonKind::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value(depth + 1)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(JsonKind::Array(items));
+                }
+                _ => return Err(self.error_here("expected `,` or `]` in an array")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<JsonKind, JsonError> {
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(JsonKind::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error_here("expected a string key in an object"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            if members.iter().any(|m| m.key == key) {
+                return Err(JsonError {
+                    message: format!("duplicate key `{key}`"),
+                    span: key_span,
+                });
+            }
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error_here("expected `:` after an object key"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(JsonKind::Object(members));
+                }
+                _ => return Err(self.error_here("expected `,` or `}` in an object")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
