@@ -5,6 +5,8 @@
 use std::fmt;
 
 use crate::condition::Failure;
+use crate::context::Context;
+use crate::operator::BaseOperator;
 use crate::document::Effect;
 use crate::evaluate::{
     self, Decision, EvalDecision, Observer, Outcome, PolicySet, Reason, Request, SetKind,
@@ -78,6 +80,11 @@ pub struct StatementTrace {
     pub statement: StatementRef,
     /// What happened.
     pub outcome: StatementOutcome,
+    /// Conditions of an applying statement that held only because their key was absent
+    /// (`...IfExists`, negated operators, `ForAllValues:`): the usual surprise, as with a
+    /// `BoolIfExists` force-MFA Deny and long-term access keys. Each is `(operator, key)`
+    /// as written.
+    pub held_because_absent: Vec<(String, String)>,
 }
 
 /// A full explanation of a decision.
@@ -98,11 +105,12 @@ pub struct Explanation {
     pub missing_context_values: Vec<String>,
 }
 
-struct Collector {
+struct Collector<'c> {
     statements: Vec<StatementTrace>,
+    context: &'c Context,
 }
 
-impl Observer for Collector {
+impl Observer for Collector<'_> {
     const EXHAUSTIVE: bool = true;
 
     fn statement(
@@ -153,7 +161,21 @@ impl Observer for Collector {
                 }
             }
         };
-        self.statements.push(StatementTrace { statement, outcome });
+        let held_because_absent = if outcome == StatementOutcome::Applied {
+            document
+                .conditions
+                .iter()
+                .filter(|condition| condition.operator.base != BaseOperator::Null && self.context.get(&condition.key.value).is_none())
+                .map(|condition| (condition.operator_text.value.clone(), condition.key.value.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.statements.push(StatementTrace {
+            statement,
+            outcome,
+            held_because_absent,
+        });
     }
 }
 
@@ -162,6 +184,7 @@ impl Observer for Collector {
 pub fn explain(policies: &PolicySet<'_>, request: &Request<'_>) -> Explanation {
     let mut collector = Collector {
         statements: Vec::new(),
+        context: request.context,
     };
     let Decision { decision, reason } = evaluate::walk(policies, request, &mut collector);
     let missing = missing_keys(policies, request, &collector);

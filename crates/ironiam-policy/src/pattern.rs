@@ -198,7 +198,7 @@ impl Pattern {
         match self.shape {
             Shape::Everything => Match::Yes,
             Shape::NoStar => match match_fixed(&self.pieces, text, vars) {
-                Fixed::Matched(rest) if rest.is_empty() => Match::Yes,
+                Fixed::Matched("") => Match::Yes,
                 Fixed::Unresolved(key) => Match::Unresolved(key),
                 _ => Match::No,
             },
