@@ -11,7 +11,7 @@
 
 use std::net::IpAddr;
 
-use crate::context::{Context, ContextValue};
+use crate::context::{Context, ContextValue, KeyName};
 use crate::document::Condition;
 use crate::operator::{BaseOperator, ConditionOperator, Family, SetQualifier};
 use crate::pattern::{Colons, Match, Pattern, Syntax};
@@ -49,7 +49,7 @@ enum Operands {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CompiledCondition {
     pub(crate) operator: ConditionOperator,
-    pub(crate) key_lowercase: Box<str>,
+    pub(crate) key: KeyName,
     operands: Operands,
 }
 
@@ -107,14 +107,14 @@ impl CompiledCondition {
         };
         Self {
             operator,
-            key_lowercase: condition.key.value.to_lowercase().into_boxed_str(),
+            key: KeyName::new(&condition.key.value),
             operands,
         }
     }
 
     /// Evaluates the condition against the request's context.
     pub(crate) fn evaluate(&self, context: &Context) -> Result<(), Failure<'_>> {
-        let found = context.get_lowercase(&self.key_lowercase);
+        let found = context.get_key(&self.key);
         if let Operands::Null(wants_absent) = &self.operands {
             let absent = found.is_none_or(|value| value.values.is_empty());
             return if wants_absent.contains(&Some(absent)) {

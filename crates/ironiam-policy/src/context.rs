@@ -4,9 +4,9 @@
 //! Condition"), so keys are folded to lowercase once, when the context is built, and
 //! compiled policies look them up by their folded name.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
+use crate::pattern::same_bytes;
 use crate::variable::Resolve;
 
 /// The type of a context value, as AWS's `ContextKeyType` names it (without the
@@ -93,42 +93,89 @@ impl ContextValue {
     }
 }
 
-/// FNV-1a: context keys are short and trusted-length, so a simple fast hash beats
-/// SipHash on the hot path.
+/// A multiply-rotate hash over 8-byte words (the "Fx" scheme). Context keys are short
+/// and not attacker-chosen in bulk, so a fast hash beats SipHash on the hot path.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct FastHash(u64);
 
-impl Hasher for Fnv {
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHash {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FastHash {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
         }
-        self.0 = hash;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (slot, byte) in word.iter_mut().zip(rest) {
+                *slot = *byte;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
     }
 }
 
-pub(crate) type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// The [`FastHash`] of a string, for indexes keyed by precomputed hashes.
+pub(crate) fn fast_hash(text: &str) -> u64 {
+    let mut hasher = FastHash::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
+/// A context key name folded to lowercase, with its hash computed once (when a policy
+/// is compiled), so that lookups on the hot path hash nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyName {
+    lowercase: Box<str>,
+    hash: u64,
+}
+
+impl KeyName {
+    /// Folds and hashes `key`.
+    pub fn new(key: &str) -> Self {
+        let lowercase: Box<str> = key.to_lowercase().into();
+        let hash = fast_hash(&lowercase);
+        Self { lowercase, hash }
+    }
+
+    /// The folded name.
+    pub fn as_str(&self) -> &str {
+        &self.lowercase
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
+    hash: u64,
+    key_lowercase: Box<str>,
     key_written: String,
     value: ContextValue,
 }
 
-/// The condition keys of one request.
+/// The condition keys of one request, sorted by the hash of their folded names: a
+/// request has a few dozen keys at most, and a binary search over integers beats hashing
+/// the name at every lookup.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    entries: FnvMap<Box<str>, Entry>,
+    entries: Vec<Entry>,
 }
 
 impl Context {
@@ -139,13 +186,31 @@ impl Context {
 
     /// Sets `key` (any case) to `value`, replacing what was there.
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        self.entries.insert(
-            key.to_lowercase().into_boxed_str(),
-            Entry {
-                key_written: key.to_string(),
-                value,
-            },
-        );
+        let name = KeyName::new(key);
+        let entry = Entry {
+            hash: name.hash,
+            key_lowercase: name.lowercase,
+            key_written: key.to_string(),
+            value,
+        };
+        match self.position(entry.hash, &entry.key_lowercase) {
+            Ok(at) => {
+                if let Some(slot) = self.entries.get_mut(at) {
+                    *slot = entry;
+                }
+            }
+            Err(at) => self.entries.insert(at, entry),
+        }
+    }
+
+    /// Where a key is, or where it would go.
+    fn position(&self, hash: u64, key_lowercase: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|entry| {
+            entry
+                .hash
+                .cmp(&hash)
+                .then_with(|| entry.key_lowercase.as_ref().cmp(key_lowercase))
+        })
     }
 
     /// Sets `key` unless it is already set (explicit entries beat derived ones).
@@ -157,23 +222,37 @@ impl Context {
 
     /// Whether `key` (any case) is set.
     pub fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key.to_lowercase().as_str())
+        self.get(key).is_some()
     }
 
-    /// The values of `key`, by its lowercase name.
-    pub fn get_lowercase(&self, key_lowercase: &str) -> Option<&ContextValue> {
-        self.entries.get(key_lowercase).map(|entry| &entry.value)
+    /// The values of a key by its prepared name: the hot path.
+    #[inline]
+    pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
+        // A short context is scanned: comparing a few integers beats a search's branches.
+        let start = if self.entries.len() <= 8 {
+            self.entries
+                .iter()
+                .position(|entry| entry.hash == key.hash)?
+        } else {
+            self.entries.partition_point(|entry| entry.hash < key.hash)
+        };
+        self.entries
+            .get(start..)?
+            .iter()
+            .take_while(|entry| entry.hash == key.hash)
+            .find(|entry| same_bytes(entry.key_lowercase.as_bytes(), key.lowercase.as_bytes()))
+            .map(|entry| &entry.value)
     }
 
     /// The values of `key`, in any case.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.get_lowercase(&key.to_lowercase())
+        self.get_key(&KeyName::new(key))
     }
 
     /// Every key as it was written, with its values, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         self.entries
-            .values()
+            .iter()
             .map(|entry| (entry.key_written.as_str(), &entry.value))
     }
 
@@ -189,8 +268,8 @@ impl Context {
 }
 
 impl Resolve for Context {
-    fn single_value(&self, key_lowercase: &str) -> Option<&str> {
-        let value = self.get_lowercase(key_lowercase)?;
+    fn single_value(&self, key: &KeyName) -> Option<&str> {
+        let value = self.get_key(key)?;
         match value.values.as_slice() {
             [only] if !value.multivalued => Some(only),
             _ => None,

@@ -19,7 +19,7 @@
 //! [`Observer`] chooses.
 
 use crate::condition::Failure;
-use crate::context::Context;
+use crate::context::{Context, fast_hash};
 use crate::document::Effect;
 use crate::pattern::Match;
 use crate::policy::{CompiledStatement, Policy};
@@ -31,6 +31,9 @@ pub struct Action {
     written: String,
     lowercase: String,
     service_len: usize,
+    /// Hashes of the lowercase name and service, so that the indexes compare integers.
+    name_hash: u64,
+    service_hash: u64,
 }
 
 impl Action {
@@ -39,10 +42,14 @@ impl Action {
     pub fn new(action: &str) -> Self {
         let lowercase = action.to_ascii_lowercase();
         let service_len = lowercase.find(':').unwrap_or(lowercase.len());
+        let name_hash = fast_hash(&lowercase);
+        let service_hash = fast_hash(lowercase.get(..service_len).unwrap_or_default());
         Self {
             written: action.to_string(),
             lowercase,
             service_len,
+            name_hash,
+            service_hash,
         }
     }
 
@@ -57,6 +64,14 @@ impl Action {
 
     pub(crate) fn service(&self) -> &str {
         self.lowercase.get(..self.service_len).unwrap_or_default()
+    }
+
+    pub(crate) fn name_hash(&self) -> u64 {
+        self.name_hash
+    }
+
+    pub(crate) fn service_hash(&self) -> u64 {
+        self.service_hash
     }
 }
 
@@ -234,11 +249,7 @@ pub(crate) fn statement_outcome<'p>(
     statement: &'p CompiledStatement,
     request: &Request<'_>,
 ) -> Outcome<'p> {
-    let action = request.action.lowercase();
-    let action_matches = statement
-        .actions
-        .iter()
-        .any(|pattern| pattern.matches(action, request.context) == Match::Yes);
+    let action_matches = statement.actions.matches(request.action, request.context);
     if action_matches == statement.actions_negated {
         return Outcome::ActionNotMatched;
     }
@@ -301,7 +312,7 @@ fn evaluate_set<O: Observer>(
             }
             continue;
         }
-        let lists = policy.candidates(request.action.service());
+        let lists = policy.candidates(request.action);
         for list in lists {
             for number in &list.deny {
                 if let Some(statement) = policy.statements.get(*number as usize)

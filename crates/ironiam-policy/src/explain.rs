@@ -6,12 +6,12 @@ use std::fmt;
 
 use crate::condition::Failure;
 use crate::context::Context;
-use crate::operator::BaseOperator;
 use crate::document::Effect;
 use crate::evaluate::{
     self, Decision, EvalDecision, Observer, Outcome, PolicySet, Reason, Request, SetKind,
 };
 use crate::loc::Location;
+use crate::operator::BaseOperator;
 use crate::policy::Policy;
 
 /// Names one statement of one policy.
@@ -165,8 +165,16 @@ impl Observer for Collector<'_> {
             document
                 .conditions
                 .iter()
-                .filter(|condition| condition.operator.base != BaseOperator::Null && self.context.get(&condition.key.value).is_none())
-                .map(|condition| (condition.operator_text.value.clone(), condition.key.value.clone()))
+                .filter(|condition| {
+                    condition.operator.base != BaseOperator::Null
+                        && self.context.get(&condition.key.value).is_none()
+                })
+                .map(|condition| {
+                    (
+                        condition.operator_text.value.clone(),
+                        condition.key.value.clone(),
+                    )
+                })
                 .collect()
         } else {
             Vec::new()

@@ -5,6 +5,8 @@
 //! a line and column, so policy text is read here. It also counts the document's size
 //! the way IAM does while it reads.
 
+use std::borrow::Cow;
+
 use crate::loc::Span;
 
 /// How deeply arrays and objects may nest. Policies nest four levels at most; the
@@ -13,42 +15,42 @@ const MAX_DEPTH: usize = 32;
 
 /// A JSON value with the span of its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json {
+pub struct Json<'t> {
     /// The value.
-    pub kind: JsonKind,
+    pub kind: JsonKind<'t>,
     /// Where it is in the document.
     pub span: Span,
 }
 
 /// The kinds of JSON value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<'t> {
     /// `null`.
     Null,
     /// `true` or `false`.
     Bool(bool),
     /// A number, kept as written so that `10` and `10.0` stay distinguishable.
-    Number(String),
-    /// A string, unescaped.
-    String(String),
+    Number(&'t str),
+    /// A string, unescaped; borrowed from the text unless it had escapes.
+    String(Cow<'t, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'t>>),
     /// An object, members in document order.
-    Object(Vec<Member>),
+    Object(Vec<Member<'t>>),
 }
 
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub struct Member<'t> {
     /// The key, unescaped.
-    pub key: String,
+    pub key: Cow<'t, str>,
     /// The span of the key, quotes included.
     pub key_span: Span,
     /// The value.
-    pub value: Json,
+    pub value: Json<'t>,
 }
 
-impl Json {
+impl Json<'_> {
     /// A short name of the value's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -74,15 +76,15 @@ pub struct JsonError {
 
 /// A parsed document and its size as IAM counts it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParsedJson {
+pub struct ParsedJson<'t> {
     /// The root value.
-    pub root: Json,
+    pub root: Json<'t>,
     /// Characters in the document, not counting white space outside string literals.
     pub size: usize,
 }
 
 /// Parses `text` as one JSON value.
-pub fn parse(text: &str) -> Result<ParsedJson, JsonError> {
+pub fn parse(text: &str) -> Result<ParsedJson<'_>, JsonError> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -106,7 +108,7 @@ struct Reader<'t> {
     whitespace_chars: usize,
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -137,7 +139,7 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'t>, JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.error_here("the document nests too deeply"));
         }
@@ -159,7 +161,7 @@ impl Reader<'_> {
         })
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, JsonError> {
+    fn literal(&mut self, word: &str, kind: JsonKind<'t>) -> Result<JsonKind<'t>, JsonError> {
         if self
             .text
             .get(self.pos..)
@@ -172,7 +174,7 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<String, JsonError> {
+    fn number(&mut self) -> Result<&'t str, JsonError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -199,11 +201,7 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        Ok(self
-            .text
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .to_string())
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
     }
 
     fn digits(&mut self) {
@@ -212,10 +210,11 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<Cow<'t, str>, JsonError> {
         // The caller saw the opening quote.
         self.pos += 1;
-        let mut out = String::new();
+        let start = self.pos;
+        let mut out: Option<String> = None;
         loop {
             let run_start = self.pos;
             while let Some(b) = self.peek() {
@@ -224,14 +223,29 @@ impl Reader<'_> {
                 }
                 self.pos += 1;
             }
-            out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+            let run = self.text.get(run_start..self.pos).unwrap_or_default();
+            if let Some(out) = out.as_mut() {
+                out.push_str(run);
+            }
             match self.peek() {
                 None => return Err(self.error_here("unterminated string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    // Without escapes the string is a slice of the text: no allocation.
+                    return Ok(match out {
+                        Some(out) => Cow::Owned(out),
+                        None => {
+                            Cow::Borrowed(self.text.get(start..self.pos - 1).unwrap_or_default())
+                        }
+                    });
                 }
                 Some(b'\\') => {
+                    let out = out.get_or_insert_with(|| {
+                        self.text
+                            .get(start..self.pos)
+                            .unwrap_or_default()
+                            .to_string()
+                    });
                     self.pos += 1;
                     let ch = self.escape()?;
                     out.push(ch);
@@ -298,7 +312,7 @@ impl Reader<'_> {
         Ok(value)
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonKind, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<JsonKind<'t>, JsonError> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
@@ -321,9 +335,9 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonKind, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<JsonKind<'t>, JsonError> {
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: Vec<Member<'t>> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;

@@ -62,7 +62,7 @@ mod value;
 mod variable;
 
 pub use condition::Failure;
-pub use context::{Context, ContextValue, ValueType};
+pub use context::{Context, ContextValue, KeyName, ValueType};
 pub use document::{
     ActionElement, Condition, Effect, Located, PolicyDocument, PolicyVersion, PrincipalElement,
     PrincipalSet, PrincipalType, ResourceElement, Statement,

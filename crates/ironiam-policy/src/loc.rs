@@ -58,3 +58,34 @@ impl fmt::Display for Location {
         write!(f, "{}:{}", self.line, self.column)
     }
 }
+
+/// Line starts of a text, for many location lookups without rescanning it.
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(index, _)| index + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The same answer as [`Location::of`], in logarithmic time plus the line's length.
+    pub(crate) fn location(&self, offset: usize) -> Location {
+        let line = self.starts.partition_point(|start| *start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..)
+            .unwrap_or_default()
+            .char_indices()
+            .take_while(|(index, ch)| start + index < offset && *ch != '\n')
+            .count()
+            + 1;
+        Location { line, column }
+    }
+}

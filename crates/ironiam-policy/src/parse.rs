@@ -159,7 +159,7 @@ impl DocumentReader<'_> {
         let mut id = None;
         let mut statement = None;
         for member in members {
-            match member.key.as_str() {
+            match member.key.as_ref() {
                 "Version" => version = Some(member),
                 "Id" => id = Some(self.string(member)?),
                 "Statement" => statement = Some(member),
@@ -227,7 +227,7 @@ impl DocumentReader<'_> {
 
     fn string(&self, member: &Member) -> Parsed<String> {
         match &member.value.kind {
-            JsonKind::String(text) => Ok(text.clone()),
+            JsonKind::String(text) => Ok(text.to_string()),
             _ => Err(self.syntax(
                 member.key_span,
                 format!(
@@ -250,7 +250,7 @@ impl DocumentReader<'_> {
         let mut resource: Option<&Member> = None;
         let mut condition: Option<&Member> = None;
         for member in members {
-            let slot = match member.key.as_str() {
+            let slot = match member.key.as_ref() {
                 "Sid" => {
                     sid = Some(self.string(member)?);
                     continue;
@@ -365,7 +365,7 @@ impl DocumentReader<'_> {
             .iter()
             .map(|item| match &item.kind {
                 JsonKind::String(text) => Ok(Located {
-                    value: text.clone(),
+                    value: text.to_string(),
                     span: item.span,
                 }),
                 _ => Err(self.syntax(
@@ -482,7 +482,7 @@ impl DocumentReader<'_> {
             JsonKind::Object(entries) if !entries.is_empty() => {
                 let mut by_type = Vec::with_capacity(entries.len());
                 for entry in entries {
-                    let principal_type = match entry.key.as_str() {
+                    let principal_type = match entry.key.as_ref() {
                         "AWS" => PrincipalType::Aws,
                         "Service" => PrincipalType::Service,
                         "Federated" => PrincipalType::Federated,
@@ -565,11 +565,11 @@ impl DocumentReader<'_> {
                 conditions.push(Condition {
                     operator,
                     operator_text: Located {
-                        value: entry.key.clone(),
+                        value: entry.key.to_string(),
                         span: entry.key_span,
                     },
                     key: Located {
-                        value: key.key.clone(),
+                        value: key.key.to_string(),
                         span: key.key_span,
                     },
                     values,
@@ -582,9 +582,9 @@ impl DocumentReader<'_> {
     fn condition_values(&self, value: &Json) -> Parsed<Vec<Located<String>>> {
         let scalar = |item: &Json| -> Parsed<Located<String>> {
             let text = match &item.kind {
-                JsonKind::String(text) => text.clone(),
+                JsonKind::String(text) => text.to_string(),
                 JsonKind::Bool(flag) => flag.to_string(),
-                JsonKind::Number(number) => number.clone(),
+                JsonKind::Number(number) => (*number).to_string(),
                 _ => {
                     return Err(self.syntax(
                         item.span,
@@ -629,7 +629,7 @@ impl DocumentReader<'_> {
                 );
                 self.defer(Stage::Sid, error);
             }
-            if seen.contains(&sid.as_str()) {
+            if seen.contains(&sid.as_ref()) {
                 let error = self.error(
                     member.key_span,
                     "Statement IDs (SID) in a single policy must be unique.",

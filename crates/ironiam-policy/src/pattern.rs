@@ -79,70 +79,109 @@ enum Shape {
 impl Pattern {
     /// Compiles `text` under `syntax`.
     pub(crate) fn compile(text: &str, syntax: Syntax) -> Self {
+        // Compiling a policy compiles hundreds of patterns: reusing the working buffers
+        // leaves one exact-size allocation per piece and one for the piece list.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<(String, Vec<Piece>)> = const {
+                std::cell::RefCell::new((String::new(), Vec::new()))
+            };
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let (literal, pieces) = &mut *scratch;
+                Self::compile_into(text, syntax, literal, pieces)
+            }
+            Err(_) => Self::compile_into(text, syntax, &mut String::new(), &mut Vec::new()),
+        })
+    }
+
+    fn compile_into(
+        text: &str,
+        syntax: Syntax,
+        literal: &mut String,
+        pieces: &mut Vec<Piece>,
+    ) -> Self {
+        literal.clear();
+        pieces.clear();
         let Syntax {
             colons,
             lowercase,
             variables,
             wildcards,
         } = syntax;
-        let mut pieces: Vec<Piece> = Vec::new();
-        let mut literal = String::new();
         let flush = |literal: &mut String, pieces: &mut Vec<Piece>| {
             if !literal.is_empty() {
-                pieces.push(Piece::Literal(std::mem::take(literal).into_boxed_str()));
+                // An exact-size copy: `into_boxed_str` would shrink, a second allocation.
+                pieces.push(Piece::Literal(Box::from(literal.as_str())));
+                literal.clear();
+            }
+        };
+        let push_text = |literal: &mut String, text: &str| {
+            if !lowercase {
+                literal.push_str(text);
+            } else if text.is_ascii() {
+                let start = literal.len();
+                literal.push_str(text);
+                if let Some(added) = literal.get_mut(start..) {
+                    added.make_ascii_lowercase();
+                }
+            } else {
+                literal.push_str(&text.to_lowercase());
             }
         };
         let mut rest = text;
-        while let Some(ch) = rest.chars().next() {
-            if variables
-                && rest.starts_with("${")
-                && let Some((token, after)) = variable::read(rest)
-            {
-                match token {
-                    variable::Token::Escaped(escaped) => literal.push(escaped),
-                    variable::Token::Variable(var) => {
-                        flush(&mut literal, &mut pieces);
-                        pieces.push(Piece::Variable(var));
+        loop {
+            // Copy the run of ordinary characters up to the next special one at once.
+            let special = rest
+                .find(|ch: char| {
+                    (wildcards && (ch == '*' || ch == '?')) || (variables && ch == '$')
+                })
+                .unwrap_or(rest.len());
+            push_text(literal, rest.get(..special).unwrap_or_default());
+            rest = rest.get(special..).unwrap_or_default();
+            let Some(ch) = rest.chars().next() else { break };
+            if ch == '$' {
+                if let Some((token, after)) = variable::read(rest) {
+                    match token {
+                        variable::Token::Escaped(escaped) => literal.push(escaped),
+                        variable::Token::Variable(var) => {
+                            flush(literal, pieces);
+                            pieces.push(Piece::Variable(var));
+                        }
                     }
+                    rest = after;
+                } else {
+                    literal.push('$');
+                    rest = rest.get(1..).unwrap_or_default();
                 }
-                rest = after;
                 continue;
             }
-            match ch {
-                '*' if wildcards => {
-                    flush(&mut literal, &mut pieces);
-                    let crosses_colons = match colons {
-                        Colons::Free => true,
-                        Colons::Bounded => {
-                            let next = rest.get(1..).unwrap_or_default();
-                            next.is_empty() || next.starts_with(':')
-                        }
-                    };
-                    pieces.push(Piece::Star { crosses_colons });
-                }
-                '?' if wildcards => {
-                    flush(&mut literal, &mut pieces);
-                    pieces.push(Piece::Question);
-                }
-                _ if lowercase => literal.extend(ch.to_lowercase()),
-                _ => literal.push(ch),
+            flush(literal, pieces);
+            let after = rest.get(1..).unwrap_or_default();
+            let piece = if ch == '?' {
+                Piece::Question
+            } else {
+                let crosses_colons =
+                    colons == Colons::Free || after.is_empty() || after.starts_with(':');
+                Piece::Star { crosses_colons }
+            };
+            // `**` is `*`; merging keeps the one-star fast path reachable.
+            if !(matches!(piece, Piece::Star { .. }) && pieces.last() == Some(&piece)) {
+                pieces.push(piece);
             }
-            rest = rest.get(ch.len_utf8()..).unwrap_or_default();
+            rest = after;
         }
-        flush(&mut literal, &mut pieces);
-        // `**` is `*`; merging keeps the one-star fast path reachable.
-        pieces.dedup_by(|later, earlier| {
-            matches!((earlier, later), (Piece::Star { crosses_colons: a }, Piece::Star { crosses_colons: b }) if a == b)
-        });
-        let stars: Vec<usize> = pieces
+        flush(literal, pieces);
+        let mut stars = pieces
             .iter()
             .enumerate()
-            .filter(|(_, piece)| matches!(piece, Piece::Star { .. }))
-            .map(|(index, _)| index)
-            .collect();
-        let shape = match (stars.as_slice(), pieces.as_slice()) {
-            ([], _) => Shape::NoStar,
+            .filter(|(_, piece)| matches!(piece, Piece::Star { .. }));
+        let first_star = stars.next().map(|(index, _)| index);
+        let more_stars = stars.next().is_some();
+        let shape = match (first_star, more_stars, pieces.as_slice()) {
+            (None, _, _) => Shape::NoStar,
             (
+                _,
                 _,
                 [
                     Piece::Star {
@@ -150,12 +189,21 @@ impl Pattern {
                     },
                 ],
             ) => Shape::Everything,
-            ([at], _) => Shape::OneStar { at: *at },
+            (Some(at), false, _) => Shape::OneStar { at },
             _ => Shape::General,
         };
         Self {
-            pieces: pieces.into_boxed_slice(),
+            pieces: pieces.drain(..).collect(),
             shape,
+        }
+    }
+
+    /// The pattern's text if it is a plain literal (no wildcard, no variable).
+    pub(crate) fn as_literal(&self) -> Option<&str> {
+        match &*self.pieces {
+            [Piece::Literal(text)] => Some(text),
+            [] => Some(""),
+            _ => None,
         }
     }
 
@@ -194,6 +242,7 @@ impl Pattern {
     }
 
     /// Matches the whole of `text`.
+    #[inline]
     pub(crate) fn matches<'p>(&'p self, text: &str, vars: &dyn Resolve) -> Match<'p> {
         match self.shape {
             Shape::Everything => Match::Yes,
@@ -230,6 +279,17 @@ impl Pattern {
     }
 
     fn match_general<'p>(&'p self, text: &str, vars: &dyn Resolve) -> Match<'p> {
+        // Every literal piece must occur, in order and apart: a cheap test that rejects
+        // most texts before the walk.
+        let mut rest = text;
+        for piece in self.pieces.iter() {
+            if let Piece::Literal(literal) = piece {
+                match rest.find(literal.as_ref()) {
+                    Some(at) => rest = rest.get(at + literal.len()..).unwrap_or_default(),
+                    None => return Match::No,
+                }
+            }
+        }
         let words = text.len() / 64 + 1;
         if text.len() < STACK_BITS {
             let mut current = [0u64; STACK_BITS / 64];
@@ -276,10 +336,10 @@ fn match_fixed<'t, 'p>(
             }
             Piece::Star { .. } => return Fixed::Failed,
         };
-        match text.strip_prefix(literal) {
-            Some(rest) => text = rest,
-            None => return Fixed::Failed,
+        if !has_prefix(text, literal) {
+            return Fixed::Failed;
         }
+        text = text.get(literal.len()..).unwrap_or_default();
     }
     Fixed::Matched(text)
 }
@@ -306,12 +366,32 @@ fn match_fixed_from_end<'t, 'p>(
             }
             Piece::Star { .. } => return Fixed::Failed,
         };
-        match text.strip_suffix(literal) {
-            Some(rest) => text = rest,
-            None => return Fixed::Failed,
+        if !has_suffix(text, literal) {
+            return Fixed::Failed;
         }
+        text = text.get(..text.len() - literal.len()).unwrap_or_default();
     }
     Fixed::Matched(text)
+}
+
+/// Byte-wise equality without a call into libc's `memcmp`: the strings compared here
+/// are a few dozen bytes at most, where the call costs more than the comparison.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+fn has_prefix(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| same_bytes(head, prefix.as_bytes()))
+}
+
+fn has_suffix(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text
+            .as_bytes()
+            .get(text.len() - suffix.len()..)
+            .is_some_and(|tail| same_bytes(tail, suffix.as_bytes()))
 }
 
 fn set_bit(bits: &mut [u64], index: usize) {
@@ -325,8 +405,37 @@ fn bit(bits: &[u64], index: usize) -> bool {
         .is_some_and(|word| word & (1 << (index % 64)) != 0)
 }
 
+/// Sets every bit from `from` to `to`, both included.
+fn set_range(bits: &mut [u64], from: usize, to: usize) {
+    for index in from / 64..=to / 64 {
+        let Some(word) = bits.get_mut(index) else {
+            break;
+        };
+        let low = if index == from / 64 { from % 64 } else { 0 };
+        let high = if index == to / 64 { to % 64 } else { 63 };
+        let mask = (u64::MAX >> (63 - high)) & (u64::MAX << low);
+        *word |= mask;
+    }
+}
+
+/// The set positions, in increasing order.
+fn positions(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    bits.iter().enumerate().flat_map(|(index, word)| {
+        let mut rest = *word;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let offset = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                index * 64 + offset
+            })
+        })
+    })
+}
+
 /// The general matcher: `current` holds the byte offsets of `text` reachable after the
-/// pieces seen so far; each piece maps it to `next`.
+/// pieces seen so far; each piece maps it to `next`. Offsets inside a multi-byte
+/// character may be marked by a star; no literal or `?` can continue from them and the
+/// end of the text is a boundary, so they never produce a match.
 fn walk<'p>(
     pieces: &'p [Piece],
     text: &str,
@@ -340,29 +449,35 @@ fn walk<'p>(
     set_bit(current, 0);
     for piece in pieces {
         next.fill(0);
-        let mut any = false;
         match piece {
-            Piece::Star { crosses_colons } => {
-                // Every position from a reachable one onwards, up to a colon if bounded.
-                let mut reachable = false;
-                for pos in 0..=len {
-                    if bit(current, pos) {
-                        reachable = true;
+            Piece::Star {
+                crosses_colons: true,
+            } => {
+                if let Some(first) = positions(current).next() {
+                    set_range(next, first, len);
+                }
+            }
+            Piece::Star {
+                crosses_colons: false,
+            } => {
+                // From each reachable offset up to the next colon (the star stops before it).
+                let mut covered_to = None;
+                for pos in positions(current) {
+                    if covered_to.is_some_and(|end| pos <= end) {
+                        continue;
                     }
-                    if reachable && text.is_char_boundary(pos) {
-                        set_bit(next, pos);
-                        any = true;
-                    }
-                    if !crosses_colons && bytes.get(pos) == Some(&b':') {
-                        reachable = false;
-                    }
+                    let stop = bytes
+                        .get(pos..)
+                        .and_then(|rest| rest.iter().position(|b| *b == b':'))
+                        .map_or(len, |offset| pos + offset);
+                    set_range(next, pos, stop);
+                    covered_to = Some(stop);
                 }
             }
             Piece::Question => {
-                for (pos, ch) in text.char_indices() {
-                    if bit(current, pos) {
+                for pos in positions(current) {
+                    if let Some(ch) = text.get(pos..).and_then(|rest| rest.chars().next()) {
                         set_bit(next, pos + ch.len_utf8());
-                        any = true;
                     }
                 }
             }
@@ -375,19 +490,17 @@ fn walk<'p>(
                     },
                     _ => "",
                 };
-                for pos in 0..=len {
-                    if bit(current, pos)
-                        && text
-                            .get(pos..)
-                            .is_some_and(|rest| rest.starts_with(literal))
+                for pos in positions(current) {
+                    if text
+                        .get(pos..)
+                        .is_some_and(|rest| has_prefix(rest, literal))
                     {
                         set_bit(next, pos + literal.len());
-                        any = true;
                     }
                 }
             }
         }
-        if !any {
+        if next.iter().all(|word| *word == 0) {
             return Match::No;
         }
         current.copy_from_slice(next);

@@ -6,10 +6,11 @@
 //! statements that can match the request's action, not with the size of the policy.
 
 use crate::condition::CompiledCondition;
-use crate::context::FnvMap;
+use crate::context::fast_hash;
 use crate::document::{Effect, PolicyDocument, PolicyVersion, PrincipalElement};
 use crate::err::PolicyError;
-use crate::loc::Location;
+use crate::evaluate::Action;
+use crate::loc::{LineIndex, Location};
 use crate::parse::{self, PolicyKind};
 use crate::pattern::{Colons, Pattern, Syntax};
 
@@ -27,13 +28,72 @@ pub struct Policy {
 pub(crate) struct CompiledStatement {
     pub(crate) effect: Effect,
     pub(crate) actions_negated: bool,
-    pub(crate) actions: Box<[Pattern]>,
+    pub(crate) actions: ActionMatcher,
     /// `None` when the statement has no Resource (trust policies): it matches any.
     pub(crate) resources: Option<(bool, Box<[Pattern]>)>,
     pub(crate) principal: Option<PrincipalElement>,
     pub(crate) conditions: Box<[CompiledCondition]>,
     pub(crate) start: Location,
     pub(crate) end: Location,
+}
+
+/// A statement's action patterns: plain names in a sorted list for a binary search,
+/// wildcard patterns apart.
+#[derive(Debug, Clone)]
+pub(crate) struct ActionMatcher {
+    /// Plain names with their hashes, sorted by hash.
+    names: Box<[(u64, Box<str>, ())]>,
+    wildcards: Box<[Pattern]>,
+}
+
+impl ActionMatcher {
+    fn new(patterns: Vec<Pattern>) -> Self {
+        let (plain, wildcards): (Vec<Pattern>, Vec<Pattern>) = patterns
+            .into_iter()
+            .partition(|pattern| pattern.as_literal().is_some());
+        let mut names: Vec<(u64, Box<str>, ())> = plain
+            .iter()
+            .filter_map(|p| p.as_literal())
+            .map(|name| (fast_hash(name), Box::from(name), ()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Self {
+            names: names.into_iter().collect(),
+            wildcards: wildcards.into_iter().collect(),
+        }
+    }
+
+    /// Whether an action matches any pattern.
+    #[inline]
+    pub(crate) fn matches(&self, action: &Action, vars: &dyn crate::variable::Resolve) -> bool {
+        let name = action.lowercase();
+        lookup(&self.names, action.name_hash(), name).is_some()
+            || self
+                .wildcards
+                .iter()
+                .any(|pattern| pattern.matches(name, vars) == crate::pattern::Match::Yes)
+    }
+}
+
+/// Finds `key` (whose hash is `hash`) in entries sorted by hash.
+#[inline]
+fn lookup<'a, T>(entries: &'a [(u64, Box<str>, T)], hash: u64, key: &str) -> Option<&'a T>
+where
+    T: 'a,
+{
+    // A short list is scanned: comparing a few integers beats the branches of a search.
+    let start = if entries.len() <= 8 {
+        entries.iter().position(|(h, _, _)| *h == hash)?
+    } else {
+        entries.partition_point(|(h, _, _)| *h < hash)
+    };
+    entries
+        .get(start..)?
+        .iter()
+        .take_while(|(h, _, _)| *h == hash)
+        .find(|(_, name, _)| crate::pattern::same_bytes(name.as_bytes(), key.as_bytes()))
+        .map(|(_, _, value)| value)
 }
 
 /// Statement numbers for one service prefix, Deny statements apart so that the fast
@@ -46,7 +106,8 @@ pub(crate) struct Candidates {
 
 #[derive(Debug, Clone, Default)]
 struct ActionIndex {
-    by_service: FnvMap<Box<str>, Candidates>,
+    /// By service prefix, with the prefix's hash, sorted by hash.
+    by_service: Vec<(u64, Box<str>, Candidates)>,
     /// Statements that can match any service: `NotAction`, `*`, `*:Get*`.
     any_service: Candidates,
 }
@@ -73,6 +134,7 @@ impl Policy {
             variables,
             wildcards: true,
         };
+        let lines = LineIndex::new(text);
         let mut index = ActionIndex::default();
         let mut statements = Vec::with_capacity(document.statements.len());
         for (number, statement) in document.statements.iter().enumerate() {
@@ -84,6 +146,7 @@ impl Policy {
                 .collect();
             let number = u32::try_from(number).unwrap_or(u32::MAX);
             index.add(number, statement.effect, statement.action.negated, &actions);
+            let actions = ActionMatcher::new(actions.into_vec());
             statements.push(CompiledStatement {
                 effect: statement.effect,
                 actions_negated: statement.action.negated,
@@ -104,8 +167,8 @@ impl Policy {
                     .iter()
                     .map(|condition| CompiledCondition::compile(condition, variables))
                     .collect(),
-                start: statement.span.location(text),
-                end: Location::of(text, statement.span.end),
+                start: lines.location(statement.span.start),
+                end: lines.location(statement.span.end),
             });
         }
         Self {
@@ -139,13 +202,18 @@ impl Policy {
 
     /// The statements that can match an action of `service` (lowercase), as two lists
     /// each of Deny and Allow statement numbers.
-    pub(crate) fn candidates(&self, service: &str) -> [&Candidates; 2] {
+    pub(crate) fn candidates(&self, action: &Action) -> [&Candidates; 2] {
         static EMPTY: Candidates = Candidates {
             deny: Vec::new(),
             allow: Vec::new(),
         };
         [
-            self.index.by_service.get(service).unwrap_or(&EMPTY),
+            lookup(
+                &self.index.by_service,
+                action.service_hash(),
+                action.service(),
+            )
+            .unwrap_or(&EMPTY),
             &self.index.any_service,
         ]
     }
@@ -173,7 +241,21 @@ impl ActionIndex {
         services.sort_unstable();
         services.dedup();
         for service in services {
-            push(self.by_service.entry(service.into()).or_default());
+            let hash = fast_hash(service);
+            let at = self
+                .by_service
+                .partition_point(|(h, name, _)| (*h, name.as_ref()) < (hash, service));
+            match self.by_service.get_mut(at) {
+                Some((h, name, candidates)) if *h == hash && name.as_ref() == service => {
+                    push(candidates)
+                }
+                _ => {
+                    let mut candidates = Candidates::default();
+                    push(&mut candidates);
+                    self.by_service
+                        .insert(at, (hash, service.into(), candidates));
+                }
+            }
         }
     }
 }

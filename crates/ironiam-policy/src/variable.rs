@@ -2,17 +2,19 @@
 //! escapes `${*}`, `${?}` and `${$}`, as the IAM User Guide page "IAM policy elements:
 //! Variables and tags" describes them. They exist only in `2012-10-17` documents.
 
+use crate::context::KeyName;
+
 /// Looks up the single value of a context key for substitution.
 pub trait Resolve {
-    /// The value of `key_lowercase`, if the request has exactly one.
-    fn single_value(&self, key_lowercase: &str) -> Option<&str>;
+    /// The value of `key`, if the request has exactly one.
+    fn single_value(&self, key: &KeyName) -> Option<&str>;
 }
 
 /// A variable reference in a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variable {
     key_written: Box<str>,
-    key_lowercase: Box<str>,
+    key: KeyName,
     default: Option<Box<str>>,
 }
 
@@ -24,14 +26,13 @@ impl Variable {
 
     /// The key folded to lowercase (keys compare case-insensitively).
     pub fn key_lowercase(&self) -> &str {
-        &self.key_lowercase
+        self.key.as_str()
     }
 
     /// The value to substitute: the request's, else the default. `None` means the
     /// pattern cannot match: an absent key never becomes the empty string.
     pub fn resolve<'a>(&'a self, vars: &'a dyn Resolve) -> Option<&'a str> {
-        vars.single_value(&self.key_lowercase)
-            .or(self.default.as_deref())
+        vars.single_value(&self.key).or(self.default.as_deref())
     }
 }
 
@@ -75,7 +76,7 @@ fn parse_reference(body: &str) -> Option<Variable> {
     }
     Some(Variable {
         key_written: key.into(),
-        key_lowercase: key.to_lowercase().into(),
+        key: KeyName::new(key),
         default,
     })
 }

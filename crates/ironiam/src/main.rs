@@ -1,1 +1,31 @@
-fn main() {}
+//! `ironiam`: a self-hostable, AWS-compatible IAM.
+//!
+//! `main` only parses the command line and dispatches: each command lives in its own
+//! module.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod simulate;
+
+/// Self-hostable, AWS-compatible IAM with real MFA.
+#[derive(Debug, Parser)]
+#[command(name = "ironiam", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate policies against a request offline, like AWS's SimulateCustomPolicy.
+    Simulate(Box<simulate::Args>),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Simulate(args) => simulate::run(&args),
+    }
+}

@@ -21,7 +21,7 @@ fn reads_every_kind_of_value() {
     };
     assert_eq!(items[0].kind, JsonKind::Bool(true));
     assert_eq!(items[2].kind, JsonKind::Null);
-    assert_eq!(items[3].kind, JsonKind::Number("-1.5e3".into()));
+    assert_eq!(items[3].kind, JsonKind::Number("-1.5e3"));
     assert_eq!(items[4].kind, JsonKind::String("x\n\u{e9}\u{1f600}".into()));
 }
 
@@ -97,4 +97,17 @@ fn stops_deep_nesting_without_overflowing() {
 fn counts_size_without_whitespace_outside_strings() {
     let parsed = parse("{ \"a b\" :\n\t[ 1 , 2 ] }").unwrap();
     assert_eq!(parsed.size, "{\"a b\":[1,2]}".len());
+}
+
+#[test]
+fn line_index_agrees_with_scanning() {
+    let text = "{\n  \"é\": [1,\n\n 2]\r\n}";
+    let index = crate::loc::LineIndex::new(text);
+    for offset in 0..=text.len() + 2 {
+        assert_eq!(
+            index.location(offset),
+            Location::of(text, offset),
+            "offset {offset}"
+        );
+    }
 }

@@ -70,33 +70,32 @@ pub(super) fn resource(resource: &str) -> Result<(), (bool, String)> {
     if resource == "*" {
         return Ok(());
     }
-    let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    let not_arn = || {
-        (
+    let mut parts = [""; 6];
+    let mut count = 0;
+    for (slot, part) in parts.iter_mut().zip(resource.splitn(6, ':')) {
+        *slot = part;
+        count += 1;
+    }
+    let [prefix, partition, service, region, _account, path] = parts;
+    if count < 2 || prefix != "arn" {
+        return Err((
             false,
             format!("Resource {resource} must be in ARN format or \"*\"."),
-        )
-    };
-    match parts.as_slice() {
-        [] | [_] => return Err(not_arn()),
-        [prefix, ..] if *prefix != "arn" => return Err(not_arn()),
-        _ => {}
+        ));
     }
-    let partition = parts.get(1).copied().unwrap_or_default();
     if !PARTITIONS.contains(&partition) && !partition.contains(['*', '?']) {
         return Err((
             false,
             format!("Partition \"{partition}\" is not valid for resource \"{resource}\"."),
         ));
     }
-    let service = parts.get(2).copied().unwrap_or_default();
     if service.is_empty() || service.contains(['*', '?']) {
         return Err((
             false,
             "Resource vendor must be fully qualified and cannot contain regexes.".to_string(),
         ));
     }
-    if parts.len() < 6 {
+    if count < 6 {
         // A short ARN with an empty field (`arn:aws:s3::bucket`) trips IAM's legacy
         // parser; other short ARNs are accepted and simply match nothing.
         return if resource.contains("::") {
@@ -106,13 +105,12 @@ pub(super) fn resource(resource: &str) -> Result<(), (bool, String)> {
         };
     }
     if service == "iam" {
-        if parts.get(3).is_some_and(|region| !region.is_empty()) {
+        if !region.is_empty() {
             return Err((
                 false,
                 format!("IAM resource {resource} cannot contain region information."),
             ));
         }
-        let path = parts.get(5).copied().unwrap_or_default();
         if path != "*"
             && !IAM_RESOURCE_TYPES
                 .iter()

@@ -6,8 +6,11 @@ use crate::variable::Resolve;
 struct Vars(&'static [(&'static str, &'static str)]);
 
 impl Resolve for Vars {
-    fn single_value(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    fn single_value(&self, key: &crate::context::KeyName) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key.as_str())
+            .map(|(_, v)| *v)
     }
 }
 

@@ -1,0 +1,318 @@
+//! Context entries: the command line's `KEY[:TYPE]=VALUE` syntax and AWS's
+//! `ContextEntries`, both checked against the declared type.
+//!
+//! Types are AWS's `ContextKeyType` names (IAM API Reference, "ContextEntry"): `string`,
+//! `numeric`, `boolean`, `date`, `ip`, `binary`, each with a `...List` form. When no type
+//! is given, the type AWS documents for a well-known global key is used
+//! ("AWS global condition context keys"), and `string` otherwise.
+
+use std::net::IpAddr;
+
+use ironiam_policy::{Context, ContextValue, ValueType};
+use serde::Deserialize;
+
+use super::err::SimulateError;
+
+/// The type AWS documents for some global condition keys, so that
+/// `--context aws:MultiFactorAuthAge=300` needs no `:numeric`.
+fn known_type(key: &str) -> Option<ValueType> {
+    let value_type = match key.to_ascii_lowercase().as_str() {
+        "aws:multifactorauthpresent"
+        | "aws:securetransport"
+        | "aws:viaawsservice"
+        | "aws:principalisawsservice"
+        | "aws:isthirdparty" => ValueType::Boolean,
+        "aws:multifactorauthage" => ValueType::Numeric,
+        "aws:sourceip" | "aws:vpcsourceip" => ValueType::Ip,
+        "aws:currenttime" | "aws:epochtime" | "aws:tokenissuetime" => ValueType::Date,
+        _ => return None,
+    };
+    Some(value_type)
+}
+
+/// Global keys AWS documents as multivalued.
+fn known_list(key: &str) -> bool {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "aws:tagkeys" | "aws:calledvia" | "aws:principalservicenameslist" | "aws:principalorgpaths"
+    )
+}
+
+/// AWS's name for a type.
+pub(crate) fn type_name(value_type: ValueType, list: bool) -> String {
+    let base = match value_type {
+        ValueType::String => "string",
+        ValueType::Numeric => "numeric",
+        ValueType::Boolean => "boolean",
+        ValueType::Date => "date",
+        ValueType::Ip => "ip",
+        ValueType::Binary => "binary",
+    };
+    if list {
+        format!("{base}List")
+    } else {
+        base.to_string()
+    }
+}
+
+const TYPE_NAMES: &str = "string, numeric, boolean, date, ip, binary (each also as ...List)";
+
+/// Whether `text` reads as a value of `value_type`. The engine reads values leniently
+/// (a value it cannot read never matches); the simulator refuses them instead, so that
+/// a typo does not silently turn into a non-match.
+fn check_value(value_type: ValueType, text: &str) -> Result<(), String> {
+    let ok = match value_type {
+        ValueType::String => true,
+        ValueType::Numeric => {
+            let text = text.trim();
+            !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                && text.parse::<f64>().is_ok_and(f64::is_finite)
+        }
+        ValueType::Boolean => {
+            text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")
+        }
+        ValueType::Date => is_date(text.trim()),
+        ValueType::Ip => {
+            let (address, prefix) = match text.trim().split_once('/') {
+                Some((address, prefix)) => (address, Some(prefix)),
+                None => (text.trim(), None),
+            };
+            match address.parse::<IpAddr>() {
+                Ok(address) => {
+                    let max = if address.is_ipv4() { 32 } else { 128 };
+                    prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|p| p <= max))
+                }
+                Err(_) => false,
+            }
+        }
+        ValueType::Binary => text
+            .trim()
+            .trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a valid {} value",
+            type_name(value_type, false)
+        ))
+    }
+}
+
+/// Epoch seconds, or an ISO 8601 date or date-time: `YYYY-MM-DD[Thh:mm...]`.
+fn is_date(text: &str) -> bool {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let Some(date) = text.get(..10) else {
+        return false;
+    };
+    let mut parts = date.split('-');
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |part: &str, max: u32| part.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
+    digits(year, 4)
+        && digits(month, 2)
+        && digits(day, 2)
+        && in_range(month, 12)
+        && in_range(day, 31)
+        && matches!(text.get(10..11), None | Some("T" | "t"))
+}
+
+/// Builds a value, checking every element against the type.
+fn build(
+    entry: &str,
+    value_type: ValueType,
+    list: bool,
+    values: Vec<String>,
+) -> Result<ContextValue, SimulateError> {
+    for value in &values {
+        check_value(value_type, value).map_err(|reason| SimulateError::context(entry, reason))?;
+    }
+    if list {
+        return Ok(ContextValue::list(value_type, values));
+    }
+    match <[String; 1]>::try_from(values) {
+        Ok([value]) => Ok(ContextValue::typed(value_type, value)),
+        Err(values) => Err(SimulateError::context(
+            entry,
+            format!(
+                "type `{}` takes exactly one value, got {}",
+                type_name(value_type, false),
+                values.len()
+            ),
+        )),
+    }
+}
+
+/// A command-line entry's key, declared type (with whether it is a list) and value.
+type Split<'a> = (&'a str, Option<(ValueType, bool)>, &'a str);
+
+/// Splits `KEY[:TYPE]=VALUE` into key, optional type and value. The type is recognised
+/// only when the text after the key's last `:` is one of AWS's type names, so keys such
+/// as `aws:SourceIp` read as they are.
+fn split_entry(entry: &str) -> Result<Split<'_>, SimulateError> {
+    let Some((left, value)) = entry.split_once('=') else {
+        return Err(SimulateError::context(
+            entry,
+            "expected KEY=VALUE or KEY:TYPE=VALUE",
+        ));
+    };
+    let (key, declared) = match left.rsplit_once(':') {
+        Some((key, suffix)) => match ValueType::parse_aws(suffix) {
+            Some(declared) => (key, Some(declared)),
+            None => (left, None),
+        },
+        None => (left, None),
+    };
+    if key.is_empty() || !key.contains(':') {
+        return Err(SimulateError::context(
+            entry,
+            "a condition key looks like `service:Name` (for example `aws:SourceIp`)",
+        ));
+    }
+    Ok((key, declared, value))
+}
+
+/// `--context KEY[:TYPE]=VALUE`: one value.
+fn parse_single(entry: &str) -> Result<(String, ContextValue), SimulateError> {
+    let (key, declared, value) = split_entry(entry)?;
+    let value_type = match declared {
+        Some((_, true)) => {
+            return Err(SimulateError::context(
+                entry,
+                "a list type needs --context-list KEY:TYPE=V1,V2,...",
+            ));
+        }
+        Some((value_type, false)) => value_type,
+        None => known_type(key).unwrap_or(ValueType::String),
+    };
+    Ok((
+        key.to_string(),
+        build(entry, value_type, false, vec![value.to_string()])?,
+    ))
+}
+
+/// `--context-list KEY[:TYPE]=V1,V2,...`: a multivalued key; an empty value is the
+/// empty list.
+fn parse_list(entry: &str) -> Result<(String, ContextValue), SimulateError> {
+    let (key, declared, value) = split_entry(entry)?;
+    let value_type = declared
+        .map(|(value_type, _)| value_type)
+        .or_else(|| known_type(key))
+        .unwrap_or(ValueType::String);
+    let values = if value.is_empty() {
+        Vec::new()
+    } else {
+        value.split(',').map(str::to_string).collect()
+    };
+    Ok((key.to_string(), build(entry, value_type, true, values)?))
+}
+
+fn insert_new(context: &mut Context, key: &str, value: ContextValue) -> Result<(), SimulateError> {
+    if context.contains(key) {
+        return Err(SimulateError::DuplicateKey(key.to_string()));
+    }
+    context.insert(key, value);
+    Ok(())
+}
+
+/// Adds the command line's `--context` and `--context-list` entries.
+pub(crate) fn add_cli_entries(
+    context: &mut Context,
+    singles: &[String],
+    lists: &[String],
+) -> Result<(), SimulateError> {
+    for entry in singles {
+        let (key, value) = parse_single(entry)?;
+        insert_new(context, &key, value)?;
+    }
+    for entry in lists {
+        let (key, value) = parse_list(entry)?;
+        insert_new(context, &key, value)?;
+    }
+    Ok(())
+}
+
+/// One of AWS's `ContextEntries`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub(crate) struct ContextEntry {
+    context_key_name: String,
+    #[serde(default)]
+    context_key_values: Vec<serde_json::Value>,
+    #[serde(default)]
+    context_key_type: Option<String>,
+}
+
+/// Adds AWS's `ContextEntries`. Values may be JSON strings, numbers or booleans. Without
+/// `ContextKeyType`, the type is the one AWS documents for a well-known key (else
+/// `string`), and the key is a list unless it has exactly one value.
+pub(crate) fn add_aws_entries(
+    context: &mut Context,
+    entries: Vec<ContextEntry>,
+) -> Result<(), SimulateError> {
+    for entry in entries {
+        let key = entry.context_key_name;
+        let mut values = Vec::with_capacity(entry.context_key_values.len());
+        for value in entry.context_key_values {
+            let text = match value {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Number(number) => number.to_string(),
+                serde_json::Value::Bool(flag) => flag.to_string(),
+                other => {
+                    return Err(SimulateError::context(
+                        &key,
+                        format!("ContextKeyValues holds `{other}`: expected strings"),
+                    ));
+                }
+            };
+            values.push(text);
+        }
+        let (value_type, list) = match entry.context_key_type.as_deref() {
+            Some(name) => ValueType::parse_aws(name).ok_or_else(|| {
+                SimulateError::context(
+                    &key,
+                    format!("unknown ContextKeyType `{name}`: expected one of {TYPE_NAMES}"),
+                )
+            })?,
+            None => (
+                known_type(&key).unwrap_or(ValueType::String),
+                values.len() != 1 || known_list(&key),
+            ),
+        };
+        let value = build(&key, value_type, list, values)?;
+        insert_new(context, &key, value)?;
+    }
+    Ok(())
+}
+
+/// `--mfa`: a session whose credentials were obtained with MFA, just now. Explicit
+/// entries win.
+pub(crate) fn add_mfa(context: &mut Context) {
+    context.insert_if_absent("aws:MultiFactorAuthPresent", ContextValue::boolean(true));
+    context.insert_if_absent(
+        "aws:MultiFactorAuthAge",
+        ContextValue::typed(ValueType::Numeric, "0"),
+    );
+}
+
+/// `--no-mfa`: temporary credentials obtained without MFA. AWS sends the key as `false`
+/// for those; long-term access keys carry no key at all ("AWS global condition context
+/// keys", aws:MultiFactorAuthPresent).
+pub(crate) fn add_no_mfa(context: &mut Context) {
+    context.insert_if_absent("aws:MultiFactorAuthPresent", ContextValue::boolean(false));
+}
+
+#[cfg(test)]
+mod tests;
