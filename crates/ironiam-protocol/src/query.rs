@@ -1,0 +1,1 @@
+//! AWS Query protocol decoding (in progress).

@@ -1,0 +1,1 @@
+//! Query-protocol XML responses (in progress).
