@@ -27,11 +27,8 @@
 //! - **Session tokens.** `X-Amz-Security-Token` is returned to the caller
 //!   unverified; the STS layer decides whether it is valid.
 //!
-//! AWS wording: the messages for `MissingAuthenticationToken`,
-//! `InvalidClientTokenId`, `SignatureDoesNotMatch` (mismatch and "Signature
-//! expired") and the `IncompleteSignature` missing-parameter sentences are
-//! taken from real AWS responses; the rest are modelled on AWS's S3 and
-//! general wording. The crate README lists which is which.
+//! AWS wording: `error.rs` says which messages were confirmed against real
+//! AWS responses and which are modelled on AWS's S3 or general wording.
 
 mod auth;
 mod canonical;

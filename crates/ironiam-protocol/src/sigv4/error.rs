@@ -2,8 +2,19 @@
 //!
 //! `Display` is a short lowercase description for logs. What the client sees
 //! is [`SigV4Error::code`], [`SigV4Error::status`] and
-//! [`SigV4Error::aws_message`], which follow AWS's wording where we could
-//! confirm it (see the crate's `manual` notes in `sigv4.rs`).
+//! [`SigV4Error::aws_message`], which follow AWS's wording.
+//!
+//! Confirmed from AWS responses quoted in public bug reports (IAM/STS/SNS/SES
+//! Query services): `Request is missing Authentication Token` (403, STS);
+//! `The security token included in the request is invalid.` (403; STS has
+//! also been seen without the final period); the `SignatureDoesNotMatch`
+//! mismatch text (403); `Signature expired: X is now earlier than Y (Z - 15
+//! min.)`; the `Authorization header requires '...' parameter.` sentences
+//! (400). Statuses come from AWS's "Common Errors" pages. Everything else
+//! (not-yet-current, scope date, service/region scope, host not signed,
+//! credential shape, bad date, the presigned-parameter texts taken from S3,
+//! `RequestExpired` for presigned expiry, `XAmzContentSHA256Mismatch`) is
+//! modelled on AWS wording but was not confirmed for IAM or STS.
 //!
 //! No variant carries a secret, a computed signature, a signing key, or the
 //! signature the client sent: AWS echoes the `Authorization` header in some
