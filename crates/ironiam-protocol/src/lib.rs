@@ -1,0 +1,21 @@
+//! The AWS wire protocol layer of ironiam.
+//!
+//! Everything here is pure: no I/O, no async, no clock. The HTTP server hands
+//! in the parts of a request it received and the current time, and gets back
+//! either a verified caller identity and decoded parameters, or an error that
+//! already knows its AWS error code, HTTP status and message.
+//!
+//! - [`sigv4`] verifies AWS Signature Version 4, in the `Authorization` header
+//!   form and the presigned query-string form.
+//! - [`query`] decodes the AWS Query protocol (`Action=...&Version=...` form
+//!   bodies) and reads scalars, lists, maps and nested structures out of it.
+//! - [`xml`] writes Query-protocol XML responses and error documents.
+//! - [`time`] converts between UNIX time and the two date formats SigV4 uses.
+//! - [`encoding`] has the hex and percent-encoding helpers the others share.
+#![warn(missing_docs)]
+
+pub mod encoding;
+pub mod query;
+pub mod sigv4;
+pub mod time;
+pub mod xml;

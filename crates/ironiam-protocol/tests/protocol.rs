@@ -1,0 +1,10 @@
+//! The one integration test binary for ironiam-protocol.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "protocol/sigv4_suite.rs"]
+mod sigv4_suite;
