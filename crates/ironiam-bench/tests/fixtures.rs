@@ -72,7 +72,7 @@ fn seed_user_decisions() {
 fn ten_by_twenty_decisions() {
     let policies = policy_set(10, 20);
     assert_eq!(policies.len(), 10);
-    assert!(policies.iter().all(|p| p.document().statements.len() == 20));
+    assert!(policies.iter().all(|p| p.statement_count() == 20));
     let refs: Vec<&Policy> = policies.iter().collect();
     let set = PolicySet {
         identity: &refs,

@@ -11,10 +11,11 @@
 
 use std::net::IpAddr;
 
-use crate::context::{Context, ContextValue, KeyName};
+use crate::context::{Context, ContextValue, fast_hash};
 use crate::document::Condition;
+use crate::loc::Span;
 use crate::operator::{BaseOperator, ConditionOperator, Family, SetQualifier};
-use crate::pattern::{Colons, Match, Pattern, Syntax};
+use crate::pattern::{Arena, Colons, Match, Pattern, Syntax, Text};
 use crate::value::{self, Cidr};
 
 /// Why a condition did not hold.
@@ -49,14 +50,19 @@ enum Operands {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CompiledCondition {
     pub(crate) operator: ConditionOperator,
-    pub(crate) key: KeyName,
+    /// The key, folded to lowercase, in the policy's arena, and its hash.
+    pub(crate) key: Text,
+    pub(crate) key_hash: u64,
+    /// Where the operator and the key are written, for explanations.
+    pub(crate) operator_span: Span,
+    pub(crate) key_span: Span,
     operands: Operands,
 }
 
 impl CompiledCondition {
-    pub(crate) fn compile(condition: &Condition, variables: bool) -> Self {
+    pub(crate) fn compile(condition: &Condition<'_>, variables: bool, arena: &mut Arena) -> Self {
         let operator = condition.operator;
-        let texts = condition.values.iter().map(|value| value.value.as_str());
+        let texts = condition.values.iter().map(|value| value.value.as_ref());
         let text_syntax = |wildcards| Syntax {
             colons: Colons::Free,
             lowercase: false,
@@ -70,7 +76,7 @@ impl CompiledCondition {
                     BaseOperator::StringLike | BaseOperator::StringNotLike
                 );
                 let patterns = texts
-                    .map(|text| Pattern::compile(text, text_syntax(like)))
+                    .map(|text| Pattern::compile(text, text_syntax(like), arena))
                     .collect();
                 if matches!(
                     operator.base,
@@ -88,7 +94,7 @@ impl CompiledCondition {
                         (parts.len() == 6).then(|| {
                             parts
                                 .iter()
-                                .map(|part| Pattern::compile(part, text_syntax(true)))
+                                .map(|part| Pattern::compile(part, text_syntax(true), arena))
                                 .collect()
                         })
                     })
@@ -105,16 +111,24 @@ impl CompiledCondition {
             Family::Ip => Operands::Ip(texts.map(Cidr::parse).collect()),
             Family::Null => Operands::Null(texts.map(value::boolean).collect()),
         };
+        let key = arena.push_text(&condition.key.value, true);
         Self {
             operator,
-            key: KeyName::new(&condition.key.value),
+            key,
+            key_hash: fast_hash(arena.text(key)),
+            operator_span: condition.operator_text.span,
+            key_span: condition.key.span,
             operands,
         }
     }
 
     /// Evaluates the condition against the request's context.
-    pub(crate) fn evaluate(&self, context: &Context) -> Result<(), Failure<'_>> {
-        let found = context.get_key(&self.key);
+    pub(crate) fn evaluate<'p>(
+        &'p self,
+        arena: &'p Arena,
+        context: &Context,
+    ) -> Result<(), Failure<'p>> {
+        let found = context.get_hashed(self.key_hash, arena.text(self.key));
         if let Operands::Null(wants_absent) = &self.operands {
             let absent = found.is_none_or(|value| value.values.is_empty());
             return if wants_absent.contains(&Some(absent)) {
@@ -130,7 +144,7 @@ impl CompiledCondition {
         let negated = self.operator.base.is_negated();
         let mut unresolved = None;
         let mut matches_any = |value: &str| -> bool {
-            let (matched, missing) = self.matches_any_operand(value, context);
+            let (matched, missing) = self.matches_any_operand(arena, value, context);
             if missing.is_some() {
                 unresolved = missing;
             }
@@ -152,7 +166,7 @@ impl CompiledCondition {
         }
     }
 
-    fn when_absent(&self) -> Result<(), Failure<'_>> {
+    fn when_absent<'p>(&self) -> Result<(), Failure<'p>> {
         let holds = self.operator.if_exists
             || match self.operator.qualifier {
                 Some(SetQualifier::ForAllValues) => true,
@@ -170,6 +184,7 @@ impl CompiledCondition {
     /// Also returns a variable key that was absent, for explanations.
     fn matches_any_operand<'p>(
         &'p self,
+        arena: &'p Arena,
         value: &str,
         context: &Context,
     ) -> (bool, Option<&'p str>) {
@@ -178,7 +193,7 @@ impl CompiledCondition {
             Operands::Text(patterns) => {
                 patterns
                     .iter()
-                    .any(|pattern| match pattern.matches(value, context) {
+                    .any(|pattern| match pattern.matches(arena, value, context) {
                         Match::Yes => true,
                         Match::No => false,
                         Match::Unresolved(key) => {
@@ -191,7 +206,7 @@ impl CompiledCondition {
                 let folded = value.to_lowercase();
                 patterns
                     .iter()
-                    .any(|pattern| match pattern.render(context) {
+                    .any(|pattern| match pattern.render(arena, context) {
                         Ok(expected) => expected.to_lowercase() == folded,
                         Err(key) => {
                             unresolved = Some(key);
@@ -204,7 +219,7 @@ impl CompiledCondition {
                 parts.len() == 6
                     && patterns.iter().flatten().any(|components| {
                         components.iter().zip(&parts).all(|(pattern, part)| {
-                            match pattern.matches(part, context) {
+                            match pattern.matches(arena, part, context) {
                                 Match::Yes => true,
                                 Match::No => false,
                                 Match::Unresolved(key) => {

@@ -225,22 +225,26 @@ impl Context {
         self.get(key).is_some()
     }
 
-    /// The values of a key by its prepared name: the hot path.
-    #[inline]
+    /// The values of a key by its prepared name.
     pub fn get_key(&self, key: &KeyName) -> Option<&ContextValue> {
+        self.get_hashed(key.hash, &key.lowercase)
+    }
+
+    /// The values of a key by its folded name and that name's hash: the hot path, where
+    /// compiled policies hash their keys once.
+    #[inline]
+    pub(crate) fn get_hashed(&self, hash: u64, lowercase: &str) -> Option<&ContextValue> {
         // A short context is scanned: comparing a few integers beats a search's branches.
         let start = if self.entries.len() <= 8 {
-            self.entries
-                .iter()
-                .position(|entry| entry.hash == key.hash)?
+            self.entries.iter().position(|entry| entry.hash == hash)?
         } else {
-            self.entries.partition_point(|entry| entry.hash < key.hash)
+            self.entries.partition_point(|entry| entry.hash < hash)
         };
         self.entries
             .get(start..)?
             .iter()
-            .take_while(|entry| entry.hash == key.hash)
-            .find(|entry| same_bytes(entry.key_lowercase.as_bytes(), key.lowercase.as_bytes()))
+            .take_while(|entry| entry.hash == hash)
+            .find(|entry| same_bytes(entry.key_lowercase.as_bytes(), lowercase.as_bytes()))
             .map(|entry| &entry.value)
     }
 
@@ -268,8 +272,8 @@ impl Context {
 }
 
 impl Resolve for Context {
-    fn single_value(&self, key: &KeyName) -> Option<&str> {
-        let value = self.get_key(key)?;
+    fn single_value(&self, hash: u64, key_lowercase: &str) -> Option<&str> {
+        let value = self.get_hashed(hash, key_lowercase)?;
         match value.values.as_slice() {
             [only] if !value.multivalued => Some(only),
             _ => None,

@@ -21,7 +21,7 @@
 use crate::condition::Failure;
 use crate::context::{Context, fast_hash};
 use crate::document::Effect;
-use crate::pattern::Match;
+use crate::pattern::{Arena, Match};
 use crate::policy::{CompiledStatement, Policy};
 use crate::principal::{Caller, PrincipalMatch};
 
@@ -246,10 +246,13 @@ pub fn decide(policies: &PolicySet<'_>, request: &Request<'_>) -> Decision {
 }
 
 pub(crate) fn statement_outcome<'p>(
+    arena: &'p Arena,
     statement: &'p CompiledStatement,
     request: &Request<'_>,
 ) -> Outcome<'p> {
-    let action_matches = statement.actions.matches(request.action, request.context);
+    let action_matches = statement
+        .actions
+        .matches(arena, request.action, request.context);
     if action_matches == statement.actions_negated {
         return Outcome::ActionNotMatched;
     }
@@ -257,7 +260,7 @@ pub(crate) fn statement_outcome<'p>(
         let mut unresolved = None;
         let mut resource_matches = false;
         for pattern in patterns.iter() {
-            match pattern.matches(request.resource, request.context) {
+            match pattern.matches(arena, request.resource, request.context) {
                 Match::Yes => {
                     resource_matches = true;
                     break;
@@ -283,7 +286,7 @@ pub(crate) fn statement_outcome<'p>(
         },
     };
     for (condition, compiled) in statement.conditions.iter().enumerate() {
-        if let Err(failure) = compiled.evaluate(request.context) {
+        if let Err(failure) = compiled.evaluate(arena, request.context) {
             return Outcome::ConditionNotMet { condition, failure };
         }
     }
@@ -301,7 +304,7 @@ fn evaluate_set<O: Observer>(
     for (policy_index, policy) in policies.iter().enumerate() {
         if O::EXHAUSTIVE {
             for (number, statement) in policy.statements.iter().enumerate() {
-                let outcome = statement_outcome(statement, request);
+                let outcome = statement_outcome(&policy.arena, statement, request);
                 observer.statement(set, policy_index, policy, number, &outcome);
                 if let Outcome::Applies(matched) = outcome {
                     match statement.effect {
@@ -316,7 +319,10 @@ fn evaluate_set<O: Observer>(
         for list in lists {
             for number in &list.deny {
                 if let Some(statement) = policy.statements.get(*number as usize)
-                    && matches!(statement_outcome(statement, request), Outcome::Applies(_))
+                    && matches!(
+                        statement_outcome(&policy.arena, statement, request),
+                        Outcome::Applies(_)
+                    )
                 {
                     verdict.deny = true;
                     return verdict;
@@ -329,7 +335,8 @@ fn evaluate_set<O: Observer>(
         for list in lists {
             for number in &list.allow {
                 if let Some(statement) = policy.statements.get(*number as usize)
-                    && let Outcome::Applies(matched) = statement_outcome(statement, request)
+                    && let Outcome::Applies(matched) =
+                        statement_outcome(&policy.arena, statement, request)
                 {
                     verdict.allow = verdict.allow.max(Some(matched));
                 }

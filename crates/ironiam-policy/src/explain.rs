@@ -107,6 +107,7 @@ pub struct Explanation {
 
 struct Collector<'c> {
     statements: Vec<StatementTrace>,
+    missing: Vec<String>,
     context: &'c Context,
 }
 
@@ -121,9 +122,7 @@ impl Observer for Collector<'_> {
         number: usize,
         outcome: &Outcome<'_>,
     ) {
-        let document = policy.document().statements.get(number);
-        let compiled = policy.statements.get(number);
-        let (Some(document), Some(compiled)) = (document, compiled) else {
+        let Some(compiled) = policy.statements.get(number) else {
             return;
         };
         let statement = StatementRef {
@@ -131,11 +130,40 @@ impl Observer for Collector<'_> {
             policy_index,
             policy_id: policy.id().to_string(),
             statement_index: number,
-            sid: document.sid.clone(),
-            effect: document.effect,
-            start: compiled.start,
-            end: compiled.end,
+            sid: compiled.sid.map(|sid| policy.arena.text(sid).to_string()),
+            effect: compiled.effect,
+            start: policy.location(compiled.span.start),
+            end: policy.location(compiled.span.end),
         };
+        let written = |condition: &crate::condition::CompiledCondition| {
+            (
+                policy.string_at(condition.operator_span),
+                policy.string_at(condition.key_span),
+            )
+        };
+        if matches!(
+            outcome,
+            Outcome::Applies(_) | Outcome::ConditionNotMet { .. }
+        ) {
+            // The statement matched the action, resource and principal: every key its
+            // conditions test counts for MissingContextValues.
+            for condition in compiled.conditions.iter() {
+                if self
+                    .context
+                    .get_hashed(condition.key_hash, policy.arena.text(condition.key))
+                    .is_none()
+                {
+                    let key = policy.string_at(condition.key_span);
+                    if !self
+                        .missing
+                        .iter()
+                        .any(|known| known.eq_ignore_ascii_case(&key))
+                    {
+                        self.missing.push(key);
+                    }
+                }
+            }
+        }
         let outcome = match outcome {
             Outcome::Applies(_) => StatementOutcome::Applied,
             Outcome::ActionNotMatched => StatementOutcome::ActionNotMatched,
@@ -145,12 +173,14 @@ impl Observer for Collector<'_> {
             },
             Outcome::PrincipalNotMatched => StatementOutcome::PrincipalNotMatched,
             Outcome::ConditionNotMet { condition, failure } => {
-                let source = document.conditions.get(*condition);
+                let (operator, key) = compiled
+                    .conditions
+                    .get(*condition)
+                    .map(written)
+                    .unwrap_or_default();
                 StatementOutcome::ConditionNotMet {
-                    operator: source
-                        .map(|c| c.operator_text.value.clone())
-                        .unwrap_or_default(),
-                    key: source.map(|c| c.key.value.clone()).unwrap_or_default(),
+                    operator,
+                    key,
                     failure: match failure {
                         Failure::KeyMissing => ConditionFailure::KeyMissing,
                         Failure::ValueMismatch => ConditionFailure::ValueMismatch,
@@ -162,19 +192,17 @@ impl Observer for Collector<'_> {
             }
         };
         let held_because_absent = if outcome == StatementOutcome::Applied {
-            document
+            compiled
                 .conditions
                 .iter()
                 .filter(|condition| {
                     condition.operator.base != BaseOperator::Null
-                        && self.context.get(&condition.key.value).is_none()
+                        && self
+                            .context
+                            .get_hashed(condition.key_hash, policy.arena.text(condition.key))
+                            .is_none()
                 })
-                .map(|condition| {
-                    (
-                        condition.operator_text.value.clone(),
-                        condition.key.value.clone(),
-                    )
-                })
+                .map(written)
                 .collect()
         } else {
             Vec::new()
@@ -192,10 +220,11 @@ impl Observer for Collector<'_> {
 pub fn explain(policies: &PolicySet<'_>, request: &Request<'_>) -> Explanation {
     let mut collector = Collector {
         statements: Vec::new(),
+        missing: Vec::new(),
         context: request.context,
     };
     let Decision { decision, reason } = evaluate::walk(policies, request, &mut collector);
-    let missing = missing_keys(policies, request, &collector);
+    let missing = collector.missing;
     let wanted = match decision {
         EvalDecision::Allowed => Some(Effect::Allow),
         EvalDecision::ExplicitDeny => Some(Effect::Deny),
@@ -215,59 +244,6 @@ pub fn explain(policies: &PolicySet<'_>, request: &Request<'_>) -> Explanation {
         matched,
         statements: collector.statements,
         missing_context_values: missing,
-    }
-}
-
-/// Condition keys of statements whose action, resource and principal matched, absent
-/// from the request.
-fn missing_keys(
-    policies: &PolicySet<'_>,
-    request: &Request<'_>,
-    collector: &Collector,
-) -> Vec<String> {
-    let mut missing: Vec<String> = Vec::new();
-    for trace in &collector.statements {
-        if !matches!(
-            trace.outcome,
-            StatementOutcome::Applied | StatementOutcome::ConditionNotMet { .. }
-        ) {
-            continue;
-        }
-        let Some(policy) = find_policy(policies, trace.statement.set, trace.statement.policy_index)
-        else {
-            continue;
-        };
-        let Some(statement) = policy
-            .document()
-            .statements
-            .get(trace.statement.statement_index)
-        else {
-            continue;
-        };
-        for condition in &statement.conditions {
-            let key = &condition.key.value;
-            if request.context.get(key).is_none()
-                && !missing.iter().any(|known| known.eq_ignore_ascii_case(key))
-            {
-                missing.push(key.clone());
-            }
-        }
-    }
-    missing
-}
-
-fn find_policy<'a>(policies: &PolicySet<'a>, set: SetKind, index: usize) -> Option<&'a Policy> {
-    match set {
-        SetKind::Identity => policies.identity.get(index).copied(),
-        SetKind::PermissionsBoundary => policies.permissions_boundary,
-        SetKind::Session => policies.session.and_then(|list| list.get(index).copied()),
-        SetKind::Resource => policies.resource,
-        SetKind::ServiceControl(level) => policies
-            .service_control
-            .and_then(|levels| levels.get(level)?.get(index).copied()),
-        SetKind::ResourceControl(level) => policies
-            .resource_control
-            .and_then(|levels| levels.get(level)?.get(index).copied()),
     }
 }
 

@@ -33,10 +33,30 @@ pub enum JsonKind<'t> {
     Number(&'t str),
     /// A string, unescaped; borrowed from the text unless it had escapes.
     String(Cow<'t, str>),
-    /// An array.
-    Array(Vec<Json<'t>>),
-    /// An object, members in document order.
-    Object(Vec<Member<'t>>),
+    /// An array: its items are [`ParsedJson::items`] of this range.
+    Array(Children),
+    /// An object: its members, in document order, are [`ParsedJson::members`] of this
+    /// range.
+    Object(Children),
+}
+
+/// Where a container's children are in the parsed document: the whole tree lives in
+/// two vectors, so reading a policy allocates a handful of times, not once per object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Children {
+    start: u32,
+    end: u32,
+}
+
+impl Children {
+    /// Whether there are no children.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// One `"key": value` member of an object.
@@ -48,6 +68,18 @@ pub struct Member<'t> {
     pub key_span: Span,
     /// The value.
     pub value: Json<'t>,
+}
+
+impl<'t> ParsedJson<'t> {
+    /// The items of an array.
+    pub fn items(&self, children: Children) -> &[Json<'t>] {
+        self.items.get(children.range()).unwrap_or_default()
+    }
+
+    /// The members of an object.
+    pub fn members(&self, children: Children) -> &[Member<'t>] {
+        self.members.get(children.range()).unwrap_or_default()
+    }
 }
 
 impl Json<'_> {
@@ -79,6 +111,8 @@ pub struct JsonError {
 pub struct ParsedJson<'t> {
     /// The root value.
     pub root: Json<'t>,
+    items: Vec<Json<'t>>,
+    members: Vec<Member<'t>>,
     /// Characters in the document, not counting white space outside string literals.
     pub size: usize,
 }
@@ -90,15 +124,29 @@ pub fn parse(text: &str) -> Result<ParsedJson<'_>, JsonError> {
         bytes: text.as_bytes(),
         pos: 0,
         whitespace_chars: 0,
+        members: Vec::new(),
+        items: Vec::new(),
+        done_members: Vec::new(),
+        done_items: Vec::new(),
     };
     reader.skip_whitespace();
-    let root = reader.value(0)?;
+    let root = reader.value(0).map_err(|err| *err)?;
     reader.skip_whitespace();
     if reader.pos < reader.bytes.len() {
-        return Err(reader.error_here("unexpected text after the end of the document"));
+        return Err(*reader.error_here("unexpected text after the end of the document"));
     }
-    let size = text.chars().count().saturating_sub(reader.whitespace_chars);
-    Ok(ParsedJson { root, size })
+    let characters = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    let size = characters.saturating_sub(reader.whitespace_chars);
+    Ok(ParsedJson {
+        root,
+        size,
+        items: reader.done_items,
+        members: reader.done_members,
+    })
 }
 
 struct Reader<'t> {
@@ -106,19 +154,30 @@ struct Reader<'t> {
     bytes: &'t [u8],
     pos: usize,
     whitespace_chars: usize,
+    /// Members and items of the objects and arrays being read, innermost last. Each
+    /// finished object or array moves its tail into one exact-size vector: one
+    /// allocation per container, no regrowth.
+    members: Vec<Member<'t>>,
+    items: Vec<Json<'t>>,
+    /// The finished containers' children, each container's contiguous.
+    done_members: Vec<Member<'t>>,
+    done_items: Vec<Json<'t>>,
 }
+
+/// The reader's result: the error is boxed, so the values moved on the hot path stay small.
+type Read<T> = Result<T, Box<JsonError>>;
 
 impl<'t> Reader<'t> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn error_here(&self, message: &str) -> JsonError {
+    fn error_here(&self, message: &str) -> Box<JsonError> {
         let end = self.next_char_end();
-        JsonError {
+        Box::new(JsonError {
             message: message.to_string(),
             span: Span::new(self.pos, end),
-        }
+        })
     }
 
     fn next_char_end(&self) -> usize {
@@ -128,18 +187,18 @@ impl<'t> Reader<'t> {
             .map_or(self.pos, |ch| self.pos + ch.len_utf8())
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
-        while let Some(b) = self.peek() {
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                self.pos += 1;
-                self.whitespace_chars += 1;
-            } else {
-                break;
-            }
-        }
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let count = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        self.pos += count;
+        self.whitespace_chars += count;
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json<'t>, JsonError> {
+    fn value(&mut self, depth: usize) -> Read<Json<'t>> {
         if depth > MAX_DEPTH {
             return Err(self.error_here("the document nests too deeply"));
         }
@@ -161,7 +220,7 @@ impl<'t> Reader<'t> {
         })
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind<'t>) -> Result<JsonKind<'t>, JsonError> {
+    fn literal(&mut self, word: &str, kind: JsonKind<'t>) -> Read<JsonKind<'t>> {
         if self
             .text
             .get(self.pos..)
@@ -174,7 +233,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn number(&mut self) -> Result<&'t str, JsonError> {
+    fn number(&mut self) -> Read<&'t str> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -210,19 +269,14 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn string(&mut self) -> Result<Cow<'t, str>, JsonError> {
+    fn string(&mut self) -> Read<Cow<'t, str>> {
         // The caller saw the opening quote.
         self.pos += 1;
         let start = self.pos;
         let mut out: Option<String> = None;
         loop {
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
             let run = self.text.get(run_start..self.pos).unwrap_or_default();
             if let Some(out) = out.as_mut() {
                 out.push_str(run);
@@ -257,7 +311,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn escape(&mut self) -> Result<char, JsonError> {
+    fn escape(&mut self) -> Read<char> {
         let ch = match self.peek() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
@@ -277,7 +331,7 @@ impl<'t> Reader<'t> {
         Ok(ch)
     }
 
-    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+    fn unicode_escape(&mut self) -> Read<char> {
         let first = self.hex4()?;
         if !(0xD800..0xDC00).contains(&first) {
             return char::from_u32(first).ok_or_else(|| self.error_here("invalid \\u escape"));
@@ -298,7 +352,7 @@ impl<'t> Reader<'t> {
         Err(self.error_here("unpaired surrogate in \\u escape"))
     }
 
-    fn hex4(&mut self) -> Result<u32, JsonError> {
+    fn hex4(&mut self) -> Read<u32> {
         let digits = self
             .text
             .get(self.pos..self.pos + 4)
@@ -312,36 +366,39 @@ impl<'t> Reader<'t> {
         Ok(value)
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonKind<'t>, JsonError> {
+    fn array(&mut self, depth: usize) -> Read<JsonKind<'t>> {
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(JsonKind::Array(items));
+            return Ok(JsonKind::Array(Children { start: 0, end: 0 }));
         }
         loop {
             self.skip_whitespace();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(JsonKind::Array(items));
+                    let start = self.done_items.len();
+                    self.done_items.extend(self.items.drain(base..));
+                    return Ok(JsonKind::Array(children(start, self.done_items.len())));
                 }
                 _ => return Err(self.error_here("expected `,` or `]` in an array")),
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonKind<'t>, JsonError> {
+    fn object(&mut self, depth: usize) -> Read<JsonKind<'t>> {
         self.pos += 1;
-        let mut members: Vec<Member<'t>> = Vec::new();
+        let base = self.members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(JsonKind::Object(members));
+            return Ok(JsonKind::Object(Children { start: 0, end: 0 }));
         }
         loop {
             self.skip_whitespace();
@@ -351,11 +408,17 @@ impl<'t> Reader<'t> {
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = Span::new(key_start, self.pos);
-            if members.iter().any(|m| m.key == key) {
-                return Err(JsonError {
+            if self
+                .members
+                .get(base..)
+                .unwrap_or_default()
+                .iter()
+                .any(|m| m.key == key)
+            {
+                return Err(Box::new(JsonError {
                     message: format!("duplicate key `{key}`"),
                     span: key_span,
-                });
+                }));
             }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
@@ -364,7 +427,7 @@ impl<'t> Reader<'t> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -374,12 +437,53 @@ impl<'t> Reader<'t> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(JsonKind::Object(members));
+                    let start = self.done_members.len();
+                    self.done_members.extend(self.members.drain(base..));
+                    return Ok(JsonKind::Object(children(start, self.done_members.len())));
                 }
                 _ => return Err(self.error_here("expected `,` or `}` in an object")),
             }
         }
     }
+}
+
+fn children(start: usize, end: usize) -> Children {
+    Children {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        end: u32::try_from(end).unwrap_or(u32::MAX),
+    }
+}
+
+/// The length of the run of bytes that need no attention inside a string: up to the
+/// first `"`, `\\` or control character. Eight bytes at a time (SWAR), since strings
+/// are most of a policy's text.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut buffer = [0u8; 8];
+        buffer.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(buffer);
+        let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+        // Bytes below 0x20: subtracting 0x20 borrows into the high bit; bytes with the
+        // high bit already set (UTF-8) are excluded.
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let found = quote | backslash | control;
+        if found != 0 {
+            return offset + (found.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    offset
+        + chunks
+            .remainder()
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(chunks.remainder().len())
 }
 
 #[cfg(test)]

@@ -77,4 +77,4 @@ pub use operator::{BaseOperator, ConditionOperator, Family, SetQualifier};
 pub use parse::{PolicyKind, parse};
 pub use policy::Policy;
 pub use principal::{Caller, CallerError, CallerKind, PrincipalMatch};
-pub use variable::{Resolve, Variable};
+pub use variable::Resolve;

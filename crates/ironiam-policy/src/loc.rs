@@ -60,26 +60,24 @@ impl fmt::Display for Location {
 }
 
 /// Line starts of a text, for many location lookups without rescanning it.
-#[derive(Debug, Clone)]
-pub(crate) struct LineIndex<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineIndex {
+    starts: Box<[usize]>,
 }
 
-impl<'t> LineIndex<'t> {
-    pub(crate) fn new(text: &'t str) -> Self {
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(index, _)| index + 1))
             .collect();
-        Self { text, starts }
+        Self { starts }
     }
 
     /// The same answer as [`Location::of`], in logarithmic time plus the line's length.
-    pub(crate) fn location(&self, offset: usize) -> Location {
+    pub(crate) fn location(&self, text: &str, offset: usize) -> Location {
         let line = self.starts.partition_point(|start| *start <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
+        let column = text
             .get(start..)
             .unwrap_or_default()
             .char_indices()

@@ -9,12 +9,14 @@
 
 mod check;
 
+use std::borrow::Cow;
+
 use crate::document::{
     ActionElement, Condition, Effect, Located, PolicyDocument, PolicyVersion, PrincipalElement,
     PrincipalSet, PrincipalType, ResourceElement, Statement,
 };
 use crate::err::{PolicyError, PolicyErrorCode};
-use crate::json::{self, Json, JsonKind, Member};
+use crate::json::{self, Json, JsonKind, Member, ParsedJson};
 use crate::loc::Span;
 use crate::operator::{ConditionOperator, Family};
 
@@ -98,12 +100,13 @@ const ORGANIZATIONS_MESSAGE: &str =
 const NO_PRINCIPALS: &str = "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!";
 
 /// Parses and validates a policy document of the given kind.
-pub fn parse(text: &str, kind: PolicyKind) -> Result<PolicyDocument, PolicyError> {
+pub fn parse(text: &str, kind: PolicyKind) -> Result<PolicyDocument<'_>, PolicyError> {
     let parsed = json::parse(text).map_err(|err| {
         PolicyError::new(text, err.span, "Syntax errors in policy.").with_detail(err.message)
     })?;
     let mut reader = DocumentReader {
         text,
+        json: &parsed,
         kind,
         deferred: Vec::new(),
     };
@@ -127,8 +130,10 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<PolicyDocument, PolicyError
     Ok(document)
 }
 
-struct DocumentReader<'t> {
+struct DocumentReader<'j, 't> {
     text: &'t str,
+    /// The JSON tree: containers' children are looked up here.
+    json: &'j ParsedJson<'t>,
     kind: PolicyKind,
     /// Problems found during the structural pass that IAM reports only after later
     /// checks have passed.
@@ -137,7 +142,7 @@ struct DocumentReader<'t> {
 
 type Parsed<T> = Result<T, PolicyError>;
 
-impl DocumentReader<'_> {
+impl<'j, 't> DocumentReader<'j, 't> {
     fn error(&self, span: Span, message: impl Into<String>) -> PolicyError {
         PolicyError::new(self.text, span, message)
     }
@@ -151,10 +156,11 @@ impl DocumentReader<'_> {
         self.deferred.push((stage, error));
     }
 
-    fn document(&mut self, root: &Json, size: usize) -> Parsed<PolicyDocument> {
+    fn document(&mut self, root: &Json<'t>, size: usize) -> Parsed<PolicyDocument<'t>> {
         let JsonKind::Object(members) = &root.kind else {
             return Err(self.syntax(root.span, "a policy document must be a JSON object"));
         };
+        let members = self.json.members(*members);
         let mut version = None;
         let mut id = None;
         let mut statement = None;
@@ -180,7 +186,7 @@ impl DocumentReader<'_> {
         };
         let items: &[Json] = match &statement.value.kind {
             JsonKind::Object(_) => std::slice::from_ref(&statement.value),
-            JsonKind::Array(items) if !items.is_empty() => items,
+            JsonKind::Array(items) if !items.is_empty() => self.json.items(*items),
             JsonKind::Array(_) => {
                 return Err(self.syntax(statement.key_span, "`Statement` must not be empty"));
             }
@@ -214,7 +220,7 @@ impl DocumentReader<'_> {
         })
     }
 
-    fn version(&self, member: &Member) -> Parsed<PolicyVersion> {
+    fn version(&self, member: &Member<'t>) -> Parsed<PolicyVersion> {
         match &member.value.kind {
             JsonKind::String(text) if text == "2012-10-17" => Ok(PolicyVersion::V2012_10_17),
             JsonKind::String(text) if text == "2008-10-17" => Ok(PolicyVersion::V2008_10_17),
@@ -225,9 +231,9 @@ impl DocumentReader<'_> {
         }
     }
 
-    fn string(&self, member: &Member) -> Parsed<String> {
+    fn string(&self, member: &Member<'t>) -> Parsed<Cow<'t, str>> {
         match &member.value.kind {
-            JsonKind::String(text) => Ok(text.to_string()),
+            JsonKind::String(text) => Ok(text.clone()),
             _ => Err(self.syntax(
                 member.key_span,
                 format!(
@@ -239,10 +245,11 @@ impl DocumentReader<'_> {
         }
     }
 
-    fn statement(&mut self, value: &Json, index: usize) -> Parsed<Statement> {
+    fn statement(&mut self, value: &Json<'t>, index: usize) -> Parsed<Statement<'t>> {
         let JsonKind::Object(members) = &value.kind else {
             return Err(self.syntax(value.span, "each statement must be a JSON object"));
         };
+        let members = self.json.members(*members);
         let mut sid = None;
         let mut effect: Option<&Member> = None;
         let mut principal: Option<&Member> = None;
@@ -300,9 +307,9 @@ impl DocumentReader<'_> {
             // Only the AWS-managed RCPFullAWSAccess allows, and it allows everything:
             // a custom RCP may only deny.
             let full_access = !action.negated
-                && action.patterns.iter().map(|p| p.value.as_str()).eq(["*"])
+                && action.patterns.iter().map(|p| p.value.as_ref()).eq(["*"])
                 && resource.as_ref().is_some_and(|r| {
-                    !r.negated && r.patterns.iter().map(|p| p.value.as_str()).eq(["*"])
+                    !r.negated && r.patterns.iter().map(|p| p.value.as_ref()).eq(["*"])
                 })
                 && principal
                     .as_ref()
@@ -326,7 +333,7 @@ impl DocumentReader<'_> {
         })
     }
 
-    fn effect(&mut self, member: &Member) -> Parsed<Effect> {
+    fn effect(&mut self, member: &Member<'t>) -> Parsed<Effect> {
         match &member.value.kind {
             JsonKind::String(text) if text == "Allow" => Ok(Effect::Allow),
             JsonKind::String(text) if text == "Deny" => Ok(Effect::Deny),
@@ -350,10 +357,10 @@ impl DocumentReader<'_> {
     }
 
     /// A string or an array of strings; an empty array is returned as empty.
-    fn string_list(&self, member: &Member) -> Parsed<Vec<Located<String>>> {
+    fn string_list(&self, member: &Member<'t>) -> Parsed<Vec<Located<Cow<'t, str>>>> {
         let items: &[Json] = match &member.value.kind {
             JsonKind::String(_) => std::slice::from_ref(&member.value),
-            JsonKind::Array(items) => items,
+            JsonKind::Array(items) => self.json.items(*items),
             _ => {
                 return Err(self.syntax(
                     member.key_span,
@@ -365,7 +372,7 @@ impl DocumentReader<'_> {
             .iter()
             .map(|item| match &item.kind {
                 JsonKind::String(text) => Ok(Located {
-                    value: text.to_string(),
+                    value: text.clone(),
                     span: item.span,
                 }),
                 _ => Err(self.syntax(
@@ -380,7 +387,7 @@ impl DocumentReader<'_> {
             .collect()
     }
 
-    fn actions(&mut self, member: &Member) -> Parsed<ActionElement> {
+    fn actions(&mut self, member: &Member<'t>) -> Parsed<ActionElement<'t>> {
         let patterns = self.string_list(member)?;
         if patterns.is_empty() {
             let error = self.error(member.key_span, "Policy statement must contain actions.");
@@ -400,9 +407,9 @@ impl DocumentReader<'_> {
 
     fn resource_element(
         &mut self,
-        statement: &Json,
-        member: Option<&Member>,
-    ) -> Parsed<Option<ResourceElement>> {
+        statement: &Json<'t>,
+        member: Option<&Member<'t>>,
+    ) -> Parsed<Option<ResourceElement<'t>>> {
         let Some(member) = member else {
             match self.kind {
                 PolicyKind::Trust | PolicyKind::ServiceControl => {}
@@ -446,9 +453,9 @@ impl DocumentReader<'_> {
 
     fn principal_element(
         &mut self,
-        statement: &Json,
-        member: Option<&Member>,
-    ) -> Parsed<Option<PrincipalElement>> {
+        statement: &Json<'t>,
+        member: Option<&Member<'t>>,
+    ) -> Parsed<Option<PrincipalElement<'t>>> {
         match (self.kind, member) {
             (
                 PolicyKind::Identity
@@ -475,11 +482,12 @@ impl DocumentReader<'_> {
         }
     }
 
-    fn principal(&self, member: &Member) -> Parsed<PrincipalElement> {
+    fn principal(&self, member: &Member<'t>) -> Parsed<PrincipalElement<'t>> {
         let negated = member.key == "NotPrincipal";
         let principals = match &member.value.kind {
             JsonKind::String(text) if text == "*" => PrincipalSet::Everyone,
             JsonKind::Object(entries) if !entries.is_empty() => {
+                let entries = self.json.members(*entries);
                 let mut by_type = Vec::with_capacity(entries.len());
                 for entry in entries {
                     let principal_type = match entry.key.as_ref() {
@@ -522,10 +530,11 @@ impl DocumentReader<'_> {
         })
     }
 
-    fn conditions(&mut self, member: &Member) -> Parsed<Vec<Condition>> {
+    fn conditions(&mut self, member: &Member<'t>) -> Parsed<Vec<Condition<'t>>> {
         let JsonKind::Object(operators) = &member.value.kind else {
             return Err(self.syntax(member.key_span, "`Condition` must be an object"));
         };
+        let operators = self.json.members(*operators);
         let mut conditions = Vec::new();
         for entry in operators {
             let JsonKind::Object(keys) = &entry.value.kind else {
@@ -537,6 +546,7 @@ impl DocumentReader<'_> {
                     ),
                 ));
             };
+            let keys = self.json.members(*keys);
             let Some(operator) = ConditionOperator::parse(&entry.key) else {
                 // IAM accepts an unknown operator with nothing under it.
                 if keys.is_empty() {
@@ -565,11 +575,11 @@ impl DocumentReader<'_> {
                 conditions.push(Condition {
                     operator,
                     operator_text: Located {
-                        value: entry.key.to_string(),
+                        value: entry.key.clone(),
                         span: entry.key_span,
                     },
                     key: Located {
-                        value: key.key.to_string(),
+                        value: key.key.clone(),
                         span: key.key_span,
                     },
                     values,
@@ -579,12 +589,13 @@ impl DocumentReader<'_> {
         Ok(conditions)
     }
 
-    fn condition_values(&self, value: &Json) -> Parsed<Vec<Located<String>>> {
-        let scalar = |item: &Json| -> Parsed<Located<String>> {
+    fn condition_values(&self, value: &Json<'t>) -> Parsed<Vec<Located<Cow<'t, str>>>> {
+        let scalar = |item: &Json<'t>| -> Parsed<Located<Cow<'t, str>>> {
             let text = match &item.kind {
-                JsonKind::String(text) => text.to_string(),
-                JsonKind::Bool(flag) => flag.to_string(),
-                JsonKind::Number(number) => (*number).to_string(),
+                JsonKind::String(text) => text.clone(),
+                JsonKind::Bool(true) => Cow::Borrowed("true"),
+                JsonKind::Bool(false) => Cow::Borrowed("false"),
+                JsonKind::Number(number) => Cow::Borrowed(*number),
                 _ => {
                     return Err(self.syntax(
                         item.span,
@@ -601,18 +612,19 @@ impl DocumentReader<'_> {
             })
         };
         match &value.kind {
-            JsonKind::Array(items) => items.iter().map(scalar).collect(),
+            JsonKind::Array(items) => self.json.items(*items).iter().map(scalar).collect(),
             _ => Ok(vec![scalar(value)?]),
         }
     }
 
     /// Sids: unique when not empty, and letters and digits only in IAM's own policies.
-    fn check_sids(&mut self, items: &[Json]) {
+    fn check_sids(&mut self, items: &[Json<'t>]) {
         let mut seen: Vec<&str> = Vec::new();
         for item in items {
             let JsonKind::Object(members) = &item.kind else {
                 continue;
             };
+            let members = self.json.members(*members);
             let Some(member) = members.iter().find(|m| m.key == "Sid") else {
                 continue;
             };

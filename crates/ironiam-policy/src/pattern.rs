@@ -4,6 +4,10 @@
 //! colon-aware) and `StringLike` values. A pattern is a list of pieces; matching walks a
 //! set of reachable text positions, so no regex is built and nothing is allocated for
 //! texts up to [`STACK_BITS`] bytes.
+//!
+//! The pieces and literal text of every pattern of a policy live in one [`Arena`]: a
+//! pattern is a range of it. A policy of a few hundred patterns then costs a handful of
+//! allocations instead of several per pattern, which is most of the cost of compiling.
 
 use crate::variable::{self, Resolve, Variable};
 
@@ -21,15 +25,63 @@ pub(crate) enum Colons {
     Bounded,
 }
 
+/// A range of an [`Arena`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Text {
+    start: u32,
+    end: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
-    Literal(Box<str>),
+    Literal(Text),
     /// `*`; `crosses_colons` says whether it may match `:`.
     Star {
         crosses_colons: bool,
     },
     Question,
     Variable(Variable),
+}
+
+/// The pieces and literal text of a policy's patterns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Arena {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+impl Arena {
+    /// The text of a literal.
+    pub(crate) fn text(&self, range: Text) -> &str {
+        self.text
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Appends `text` (folded to lowercase if asked) and returns its range.
+    pub(crate) fn push_text(&mut self, text: &str, lowercase: bool) -> Text {
+        let start = self.text.len();
+        if !lowercase {
+            self.text.push_str(text);
+        } else if text.is_ascii() {
+            self.text.push_str(text);
+            if let Some(added) = self.text.get_mut(start..) {
+                added.make_ascii_lowercase();
+            }
+        } else {
+            self.text.push_str(&text.to_lowercase());
+        }
+        Text {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn pieces(&self, pattern: &Pattern) -> &[Piece] {
+        self.pieces
+            .get(pattern.first as usize..pattern.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// How a pattern's text is read.
@@ -56,107 +108,82 @@ pub(crate) enum Match<'p> {
     Unresolved(&'p str),
 }
 
-/// A compiled wildcard pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A compiled wildcard pattern: a range of its policy's arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Pattern {
-    pieces: Box<[Piece]>,
+    first: u32,
+    end: u32,
     shape: Shape,
 }
 
 /// Shapes with a fast path; everything else takes the position-set walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
+    /// A single literal (no wildcard, no variable), compared as a whole.
+    Exact(Text),
     /// A lone `*` that crosses colons: matches everything.
     Everything,
     /// Literals, `?` and variables only.
     NoStar,
     /// Exactly one star, with non-star pieces on both sides.
-    OneStar { at: usize },
+    OneStar { at: u32 },
     /// Several stars.
     General,
 }
 
 impl Pattern {
-    /// Compiles `text` under `syntax`.
-    pub(crate) fn compile(text: &str, syntax: Syntax) -> Self {
-        // Compiling a policy compiles hundreds of patterns: reusing the working buffers
-        // leaves one exact-size allocation per piece and one for the piece list.
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<(String, Vec<Piece>)> = const {
-                std::cell::RefCell::new((String::new(), Vec::new()))
-            };
-        }
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => {
-                let (literal, pieces) = &mut *scratch;
-                Self::compile_into(text, syntax, literal, pieces)
-            }
-            Err(_) => Self::compile_into(text, syntax, &mut String::new(), &mut Vec::new()),
-        })
-    }
-
-    fn compile_into(
-        text: &str,
-        syntax: Syntax,
-        literal: &mut String,
-        pieces: &mut Vec<Piece>,
-    ) -> Self {
-        literal.clear();
-        pieces.clear();
+    /// Compiles `text` under `syntax` into `arena`.
+    pub(crate) fn compile(text: &str, syntax: Syntax, arena: &mut Arena) -> Self {
         let Syntax {
             colons,
             lowercase,
             variables,
             wildcards,
         } = syntax;
-        let flush = |literal: &mut String, pieces: &mut Vec<Piece>| {
-            if !literal.is_empty() {
-                // An exact-size copy: `into_boxed_str` would shrink, a second allocation.
-                pieces.push(Piece::Literal(Box::from(literal.as_str())));
-                literal.clear();
-            }
-        };
-        let push_text = |literal: &mut String, text: &str| {
-            if !lowercase {
-                literal.push_str(text);
-            } else if text.is_ascii() {
-                let start = literal.len();
-                literal.push_str(text);
-                if let Some(added) = literal.get_mut(start..) {
-                    added.make_ascii_lowercase();
-                }
-            } else {
-                literal.push_str(&text.to_lowercase());
+        let first = arena.pieces.len();
+        // The literal being read: its start in the arena's text.
+        let mut literal_start: Option<usize> = None;
+        let flush = |arena: &mut Arena, literal_start: &mut Option<usize>| {
+            if let Some(start) = literal_start.take()
+                && arena.text.len() > start
+            {
+                let range = Text {
+                    start: u32::try_from(start).unwrap_or(u32::MAX),
+                    end: u32::try_from(arena.text.len()).unwrap_or(u32::MAX),
+                };
+                arena.pieces.push(Piece::Literal(range));
             }
         };
         let mut rest = text;
         loop {
             // Copy the run of ordinary characters up to the next special one at once.
+            // The special characters are ASCII: a byte search finds them.
             let special = rest
-                .find(|ch: char| {
-                    (wildcards && (ch == '*' || ch == '?')) || (variables && ch == '$')
-                })
+                .bytes()
+                .position(|b| (wildcards && (b == b'*' || b == b'?')) || (variables && b == b'$'))
                 .unwrap_or(rest.len());
-            push_text(literal, rest.get(..special).unwrap_or_default());
+            literal_start.get_or_insert(arena.text.len());
+            arena.push_text(rest.get(..special).unwrap_or_default(), lowercase);
             rest = rest.get(special..).unwrap_or_default();
             let Some(ch) = rest.chars().next() else { break };
             if ch == '$' {
                 if let Some((token, after)) = variable::read(rest) {
                     match token {
-                        variable::Token::Escaped(escaped) => literal.push(escaped),
-                        variable::Token::Variable(var) => {
-                            flush(literal, pieces);
-                            pieces.push(Piece::Variable(var));
+                        variable::Token::Escaped(escaped) => arena.text.push(escaped),
+                        variable::Token::Variable { key, default } => {
+                            flush(arena, &mut literal_start);
+                            let var = Variable::new(key, default, arena);
+                            arena.pieces.push(Piece::Variable(var));
                         }
                     }
                     rest = after;
                 } else {
-                    literal.push('$');
+                    arena.text.push('$');
                     rest = rest.get(1..).unwrap_or_default();
                 }
                 continue;
             }
-            flush(literal, pieces);
+            flush(arena, &mut literal_start);
             let after = rest.get(1..).unwrap_or_default();
             let piece = if ch == '?' {
                 Piece::Question
@@ -166,19 +193,26 @@ impl Pattern {
                 Piece::Star { crosses_colons }
             };
             // `**` is `*`; merging keeps the one-star fast path reachable.
-            if !(matches!(piece, Piece::Star { .. }) && pieces.last() == Some(&piece)) {
-                pieces.push(piece);
+            let repeated_star = matches!(piece, Piece::Star { .. })
+                && arena.pieces.len() > first
+                && arena.pieces.last() == Some(&piece);
+            if !repeated_star {
+                arena.pieces.push(piece);
             }
             rest = after;
         }
-        flush(literal, pieces);
+        flush(arena, &mut literal_start);
+        let pieces = arena.pieces.get(first..).unwrap_or_default();
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let mut stars = pieces
             .iter()
             .enumerate()
             .filter(|(_, piece)| matches!(piece, Piece::Star { .. }));
         let first_star = stars.next().map(|(index, _)| index);
         let more_stars = stars.next().is_some();
-        let shape = match (first_star, more_stars, pieces.as_slice()) {
+        let shape = match (first_star, more_stars, pieces) {
+            (None, _, [Piece::Literal(range)]) => Shape::Exact(*range),
+            (None, _, []) => Shape::Exact(Text { start: 0, end: 0 }),
             (None, _, _) => Shape::NoStar,
             (
                 _,
@@ -189,84 +223,86 @@ impl Pattern {
                     },
                 ],
             ) => Shape::Everything,
-            (Some(at), false, _) => Shape::OneStar { at },
+            (Some(at), false, _) => Shape::OneStar { at: as_u32(at) },
             _ => Shape::General,
         };
         Self {
-            pieces: pieces.drain(..).collect(),
+            first: as_u32(first),
+            end: as_u32(arena.pieces.len()),
             shape,
-        }
-    }
-
-    /// The pattern's text if it is a plain literal (no wildcard, no variable).
-    pub(crate) fn as_literal(&self) -> Option<&str> {
-        match &*self.pieces {
-            [Piece::Literal(text)] => Some(text),
-            [] => Some(""),
-            _ => None,
-        }
-    }
-
-    /// The literal text before the first wildcard or variable.
-    pub(crate) fn literal_prefix(&self) -> &str {
-        match self.pieces.first() {
-            Some(Piece::Literal(text)) => text,
-            _ => "",
         }
     }
 
     /// For a wildcard-free pattern, its text with variables substituted.
     pub(crate) fn render<'p>(
-        &'p self,
+        &self,
+        arena: &'p Arena,
         vars: &dyn Resolve,
     ) -> Result<std::borrow::Cow<'p, str>, &'p str> {
-        match &*self.pieces {
-            [] => Ok(std::borrow::Cow::Borrowed("")),
-            [Piece::Literal(text)] => Ok(std::borrow::Cow::Borrowed(text)),
-            pieces => {
-                let mut out = String::new();
-                for piece in pieces {
-                    match piece {
-                        Piece::Literal(text) => out.push_str(text),
-                        Piece::Variable(var) => match var.resolve(vars) {
-                            Some(value) => out.push_str(value),
-                            None => return Err(var.key_written()),
-                        },
-                        Piece::Star { .. } => out.push('*'),
-                        Piece::Question => out.push('?'),
-                    }
-                }
-                Ok(std::borrow::Cow::Owned(out))
+        if let Shape::Exact(range) = self.shape {
+            return Ok(std::borrow::Cow::Borrowed(arena.text(range)));
+        }
+        let mut out = String::new();
+        for piece in arena.pieces(self) {
+            match piece {
+                Piece::Literal(range) => out.push_str(arena.text(*range)),
+                Piece::Variable(var) => match var.resolve(arena, vars) {
+                    Some(value) => out.push_str(value),
+                    None => return Err(var.key_written(arena)),
+                },
+                Piece::Star { .. } => out.push('*'),
+                Piece::Question => out.push('?'),
             }
         }
+        Ok(std::borrow::Cow::Owned(out))
     }
 
     /// Matches the whole of `text`.
     #[inline]
-    pub(crate) fn matches<'p>(&'p self, text: &str, vars: &dyn Resolve) -> Match<'p> {
+    pub(crate) fn matches<'p>(
+        &self,
+        arena: &'p Arena,
+        text: &str,
+        vars: &dyn Resolve,
+    ) -> Match<'p> {
         match self.shape {
+            Shape::Exact(range) => {
+                if same_bytes(text.as_bytes(), arena.text(range).as_bytes()) {
+                    Match::Yes
+                } else {
+                    Match::No
+                }
+            }
             Shape::Everything => Match::Yes,
-            Shape::NoStar => match match_fixed(&self.pieces, text, vars) {
+            Shape::NoStar => match match_fixed(arena, arena.pieces(self), text, vars) {
                 Fixed::Matched("") => Match::Yes,
                 Fixed::Unresolved(key) => Match::Unresolved(key),
                 _ => Match::No,
             },
-            Shape::OneStar { at } => self.match_one_star(at, text, vars),
-            Shape::General => self.match_general(text, vars),
+            Shape::OneStar { at } => self.match_one_star(arena, at as usize, text, vars),
+            Shape::General => self.match_general(arena, text, vars),
         }
     }
 
-    fn match_one_star<'p>(&'p self, at: usize, text: &str, vars: &dyn Resolve) -> Match<'p> {
-        let (before, after) = self.pieces.split_at(at);
+    fn match_one_star<'p>(
+        &self,
+        arena: &'p Arena,
+        at: usize,
+        text: &str,
+        vars: &dyn Resolve,
+    ) -> Match<'p> {
+        let (before, after) = arena
+            .pieces(self)
+            .split_at(at.min(arena.pieces(self).len()));
         let Some((Piece::Star { crosses_colons }, after)) = after.split_first() else {
             return Match::No;
         };
-        let rest = match match_fixed(before, text, vars) {
+        let rest = match match_fixed(arena, before, text, vars) {
             Fixed::Matched(rest) => rest,
             Fixed::Unresolved(key) => return Match::Unresolved(key),
             Fixed::Failed => return Match::No,
         };
-        let middle = match match_fixed_from_end(after, rest, vars) {
+        let middle = match match_fixed_from_end(arena, after, rest, vars) {
             Fixed::Matched(middle) => middle,
             Fixed::Unresolved(key) => return Match::Unresolved(key),
             Fixed::Failed => return Match::No,
@@ -278,13 +314,15 @@ impl Pattern {
         }
     }
 
-    fn match_general<'p>(&'p self, text: &str, vars: &dyn Resolve) -> Match<'p> {
+    fn match_general<'p>(&self, arena: &'p Arena, text: &str, vars: &dyn Resolve) -> Match<'p> {
+        let pieces = arena.pieces(self);
         // Every literal piece must occur, in order and apart: a cheap test that rejects
         // most texts before the walk.
         let mut rest = text;
-        for piece in self.pieces.iter() {
-            if let Piece::Literal(literal) = piece {
-                match rest.find(literal.as_ref()) {
+        for piece in pieces {
+            if let Piece::Literal(range) = piece {
+                let literal = arena.text(*range);
+                match rest.find(literal) {
                     Some(at) => rest = rest.get(at + literal.len()..).unwrap_or_default(),
                     None => return Match::No,
                 }
@@ -296,13 +334,13 @@ impl Pattern {
             let mut next = [0u64; STACK_BITS / 64];
             let (current, next) = (current.get_mut(..words), next.get_mut(..words));
             match (current, next) {
-                (Some(current), Some(next)) => walk(&self.pieces, text, vars, current, next),
+                (Some(current), Some(next)) => walk(arena, pieces, text, vars, current, next),
                 _ => Match::No,
             }
         } else {
             let mut current = vec![0u64; words];
             let mut next = vec![0u64; words];
-            walk(&self.pieces, text, vars, &mut current, &mut next)
+            walk(arena, pieces, text, vars, &mut current, &mut next)
         }
     }
 }
@@ -316,16 +354,17 @@ enum Fixed<'t, 'p> {
 
 /// Matches star-free pieces at the start of `text`.
 fn match_fixed<'t, 'p>(
+    arena: &'p Arena,
     pieces: &'p [Piece],
     mut text: &'t str,
     vars: &dyn Resolve,
 ) -> Fixed<'t, 'p> {
     for piece in pieces {
         let literal = match piece {
-            Piece::Literal(literal) => literal.as_ref(),
-            Piece::Variable(var) => match var.resolve(vars) {
+            Piece::Literal(range) => arena.text(*range),
+            Piece::Variable(var) => match var.resolve(arena, vars) {
                 Some(value) => value,
-                None => return Fixed::Unresolved(var.key_written()),
+                None => return Fixed::Unresolved(var.key_written(arena)),
             },
             Piece::Question => {
                 let Some(ch) = text.chars().next() else {
@@ -346,16 +385,17 @@ fn match_fixed<'t, 'p>(
 
 /// Matches star-free pieces at the end of `text`; returns what precedes them.
 fn match_fixed_from_end<'t, 'p>(
+    arena: &'p Arena,
     pieces: &'p [Piece],
     mut text: &'t str,
     vars: &dyn Resolve,
 ) -> Fixed<'t, 'p> {
     for piece in pieces.iter().rev() {
         let literal = match piece {
-            Piece::Literal(literal) => literal.as_ref(),
-            Piece::Variable(var) => match var.resolve(vars) {
+            Piece::Literal(range) => arena.text(*range),
+            Piece::Variable(var) => match var.resolve(arena, vars) {
                 Some(value) => value,
-                None => return Fixed::Unresolved(var.key_written()),
+                None => return Fixed::Unresolved(var.key_written(arena)),
             },
             Piece::Question => {
                 let Some(ch) = text.chars().next_back() else {
@@ -437,6 +477,7 @@ fn positions(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
 /// character may be marked by a star; no literal or `?` can continue from them and the
 /// end of the text is a boundary, so they never produce a match.
 fn walk<'p>(
+    arena: &'p Arena,
     pieces: &'p [Piece],
     text: &str,
     vars: &dyn Resolve,
@@ -483,10 +524,10 @@ fn walk<'p>(
             }
             Piece::Literal(_) | Piece::Variable(_) => {
                 let literal = match piece {
-                    Piece::Literal(literal) => literal.as_ref(),
-                    Piece::Variable(var) => match var.resolve(vars) {
+                    Piece::Literal(range) => arena.text(*range),
+                    Piece::Variable(var) => match var.resolve(arena, vars) {
                         Some(value) => value,
-                        None => return Match::Unresolved(var.key_written()),
+                        None => return Match::Unresolved(var.key_written(arena)),
                     },
                     _ => "",
                 };

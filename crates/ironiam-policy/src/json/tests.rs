@@ -15,10 +15,12 @@ fn reads_every_kind_of_value() {
     let JsonKind::Object(members) = parsed.root.kind else {
         panic!()
     };
+    let members = parsed.members(members);
     assert_eq!(members[0].key, "a");
     let JsonKind::Array(items) = &members[0].value.kind else {
         panic!()
     };
+    let items = parsed.items(*items);
     assert_eq!(items[0].kind, JsonKind::Bool(true));
     assert_eq!(items[2].kind, JsonKind::Null);
     assert_eq!(items[3].kind, JsonKind::Number("-1.5e3"));
@@ -32,6 +34,7 @@ fn keeps_spans_of_keys_and_values() {
     let JsonKind::Object(members) = parsed.root.kind else {
         panic!()
     };
+    let members = parsed.members(members);
     assert_eq!(
         members[0].key_span.location(text),
         Location { line: 2, column: 3 }
@@ -105,9 +108,42 @@ fn line_index_agrees_with_scanning() {
     let index = crate::loc::LineIndex::new(text);
     for offset in 0..=text.len() + 2 {
         assert_eq!(
-            index.location(offset),
+            index.location(text, offset),
             Location::of(text, offset),
             "offset {offset}"
         );
     }
+}
+
+#[test]
+fn plain_runs_stop_at_quotes_backslashes_and_control_characters() {
+    for text in [
+        "",
+        "abc",
+        "abcdefgh\"",
+        "abcdefghijklmnop",
+        "é日本\"x",
+        "a\\b",
+        "line\nbreak",
+        "0123456\u{1f}",
+    ] {
+        let expected = text
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(text.len());
+        assert_eq!(super::plain_run(text.as_bytes()), expected, "{text:?}");
+    }
+    // Every position of every special byte, in and across 8-byte words.
+    for special in [b'"', b'\\', 0x00, 0x1f] {
+        for at in 0..20 {
+            let mut bytes = vec![b'x'; 24];
+            bytes[at] = special;
+            assert_eq!(super::plain_run(&bytes), at);
+        }
+    }
+    // Bytes with the high bit set never count as control characters.
+    assert_eq!(
+        super::plain_run(&[0x80, 0xff, 0xa0, 0x9f, 0xc3, 0xa9, b'a', b'b', b'"']),
+        8
+    );
 }

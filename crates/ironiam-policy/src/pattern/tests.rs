@@ -6,18 +6,36 @@ use crate::variable::Resolve;
 struct Vars(&'static [(&'static str, &'static str)]);
 
 impl Resolve for Vars {
-    fn single_value(&self, key: &crate::context::KeyName) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == key.as_str())
-            .map(|(_, v)| *v)
+    fn single_value(&self, _hash: u64, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }
 
 const NONE: Vars = Vars(&[]);
 
-fn resource(pattern: &str) -> Pattern {
+/// A pattern with its own arena, for tests.
+struct Compiled(Arena, Pattern);
+
+impl Compiled {
+    fn matches(&self, text: &str, vars: &dyn Resolve) -> Match<'_> {
+        self.1.matches(&self.0, text, vars)
+    }
+}
+
+fn compile(pattern: &str, syntax: Syntax) -> Compiled {
+    let mut arena = Arena::default();
+    // Patterns share arenas in policies: compile another first so offsets are not zero.
     Pattern::compile(
+        "arn:aws:iam::*:user/other-${aws:username}",
+        syntax,
+        &mut arena,
+    );
+    let compiled = Pattern::compile(pattern, syntax, &mut arena);
+    Compiled(arena, compiled)
+}
+
+fn resource(pattern: &str) -> Compiled {
+    compile(
         pattern,
         Syntax {
             colons: Colons::Bounded,
@@ -28,8 +46,8 @@ fn resource(pattern: &str) -> Pattern {
     )
 }
 
-fn action(pattern: &str) -> Pattern {
-    Pattern::compile(
+fn action(pattern: &str) -> Compiled {
+    compile(
         pattern,
         Syntax {
             colons: Colons::Free,
