@@ -192,3 +192,35 @@ fn bad_models_are_refused() {
         Err(ModelError::UnknownShape { .. })
     ));
 }
+
+#[test]
+fn base64_blobs() {
+    use super::decode::base64_decode;
+    assert_eq!(base64_decode("").unwrap(), b"");
+    assert_eq!(base64_decode("Zg==").unwrap(), b"f");
+    assert_eq!(base64_decode("Zm8=").unwrap(), b"fo");
+    assert_eq!(base64_decode("Zm9v").unwrap(), b"foo");
+    assert_eq!(base64_decode("Zm9vYmFy").unwrap(), b"foobar");
+    assert!(base64_decode("Zm9").is_none());
+    assert!(base64_decode("Zg==Zg==").is_none());
+    assert!(base64_decode("Z===").is_none());
+    assert!(base64_decode("Zm9!").is_none());
+}
+
+#[test]
+fn violations_render_like_aws() {
+    let v = Violation {
+        path: "maxItems".to_owned(),
+        value: validate::Shown::Text("0".to_owned()),
+        constraint: Constraint::MinValue(1),
+    };
+    assert_eq!(
+        v.to_string(),
+        "Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"
+    );
+    let hidden = Violation {
+        value: validate::Shown::Hidden,
+        ..v
+    };
+    assert!(hidden.to_string().starts_with("Value at 'maxItems'"));
+}
