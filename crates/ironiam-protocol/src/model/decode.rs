@@ -116,9 +116,12 @@ fn join(prefix: &str, segment: &str) -> String {
     }
 }
 
-impl Decoder<'_> {
-    fn kind(&self, id: ShapeId) -> Option<&ShapeKind> {
-        self.model.shape(id).map(|s| s.kind())
+impl<'m> Decoder<'m> {
+    /// The shape's kind, borrowed from the model rather than from `self`,
+    /// so decoding can recurse while it is held.
+    fn kind(&self, id: ShapeId) -> Option<&'m ShapeKind> {
+        let model: &'m Model = self.model;
+        model.shape(id).map(|s| s.kind())
     }
 
     /// Decodes whatever `node` holds as shape `id`; `None` if nothing of
@@ -134,19 +137,9 @@ impl Decoder<'_> {
         };
         match kind {
             ShapeKind::Structure(_) => self.structure(node, id, path),
-            ShapeKind::List(list) => {
-                let (member, flattened) = (list.member().clone(), list.is_flattened());
-                self.list(node, &member, flattened, path)
-            }
-            ShapeKind::Map(map) => {
-                let (key, value, flattened) =
-                    (map.key().clone(), map.value().clone(), map.is_flattened());
-                self.map(node, &key, &value, flattened, path)
-            }
-            scalar => {
-                let scalar = scalar.clone();
-                self.scalar(node, &scalar, path)
-            }
+            ShapeKind::List(list) => self.list(node, list.member(), list.is_flattened(), path),
+            ShapeKind::Map(map) => self.map(node, map.key(), map.value(), map.is_flattened(), path),
+            scalar => self.scalar(node, scalar, path),
         }
     }
 
@@ -159,7 +152,7 @@ impl Decoder<'_> {
         let Some(ShapeKind::Structure(shape)) = self.kind(id) else {
             return Ok(None);
         };
-        let members: Vec<Member> = shape.members().to_vec();
+        let members = shape.members();
         if let Some((key, _)) = node.value {
             self.unknown.push(key.to_owned());
         }

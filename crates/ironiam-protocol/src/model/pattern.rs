@@ -12,7 +12,7 @@
 //!   `UNICODE_CHARACTER_CLASS` is set; in `regex` they are Unicode. They are
 //!   spelled out as ASCII sets.
 //! - `\p{L}`, `\p{Z}`, `\p{N}` mean the same in both.
-//! - Lookaround, which `regex` lacks, is handled by [`REWRITES`]: a pattern
+//! - Lookaround, which `regex` lacks, is handled by a rewrite table: a pattern
 //!   the crate cannot express is replaced by an equivalent pair of an
 //!   accepting expression and a forbidden substring.
 

@@ -422,3 +422,49 @@ fn sts_assume_role_with_policy_arns_and_tags() {
         "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn key() -> impl Strategy<Value = String> {
+        let segment = prop_oneof![
+            Just("UserName".to_owned()),
+            Just("Path".to_owned()),
+            Just("Tags".to_owned()),
+            Just("member".to_owned()),
+            Just("entry".to_owned()),
+            Just("Key".to_owned()),
+            Just("Value".to_owned()),
+            Just("MaxItems".to_owned()),
+            "[0-9]{1,2}",
+            "[a-z]{0,3}",
+        ];
+        proptest::collection::vec(segment, 1..5).prop_map(|s| s.join("."))
+    }
+
+    proptest! {
+        /// Any parameters decode to a value or a typed error, never a panic,
+        /// and every validation message has AWS's shape.
+        #[test]
+        fn decode_is_total(pairs in proptest::collection::vec((key(), "[a-z/0-9]{0,5}"), 0..12)) {
+            for action in ["CreateUser", "ListUsers", "TagUser"] {
+                let op = iam().operation(action).unwrap();
+                let params = QueryParams::from_pairs(pairs.iter().cloned());
+                match iam().decode_input(op, &params) {
+                    Ok(_) => {}
+                    Err(InputError::Validation(e)) => {
+                        let n = e.violations().len();
+                        prop_assert!(n > 0);
+                        let msg = e.aws_message();
+                        let prefix = format!("{n} validation error");
+                        prop_assert!(msg.starts_with(&prefix));
+                        prop_assert_eq!(msg.matches("failed to satisfy constraint").count(), n);
+                    }
+                    Err(other) => prop_assert_eq!(other.status(), 400),
+                }
+            }
+        }
+    }
+}
