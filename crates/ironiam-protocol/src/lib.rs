@@ -10,11 +10,15 @@
 //! - [`query`] decodes the AWS Query protocol (`Action=...&Version=...` form
 //!   bodies) and reads scalars, lists, maps and nested structures out of it.
 //! - [`xml`] writes Query-protocol XML responses and error documents.
+//! - [`model`] embeds AWS's IAM and STS API models, decodes an operation's
+//!   input from Query parameters and validates it with AWS's exact
+//!   `ValidationError` messages.
 //! - [`time`] converts between UNIX time and the two date formats SigV4 uses.
 //! - [`encoding`] has the hex and percent-encoding helpers the others share.
 #![warn(missing_docs)]
 
 pub mod encoding;
+pub mod model;
 pub mod query;
 pub mod sigv4;
 pub mod time;

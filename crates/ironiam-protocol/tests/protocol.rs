@@ -8,3 +8,6 @@
 
 #[path = "protocol/sigv4_suite.rs"]
 mod sigv4_suite;
+
+#[path = "protocol/model_validation.rs"]
+mod model_validation;
