@@ -14,6 +14,7 @@
 //! and writes alike; [`Store::reset`] replaces it with a fresh, migrated one.
 
 mod migration;
+mod row;
 mod transaction;
 
 use std::path::{Path, PathBuf};
