@@ -1,0 +1,1150 @@
+//! [`Transaction`] over one open SQLite transaction.
+
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+
+use super::row::{
+    ACCOUNT_COLS, GROUP_COLS, KEY_COLS, POLICY_COLS, ROLE_COLS, USER_COLS, VERSION_COLS,
+    account_row, expect_one, group_row, key_row, not_found, policy_row, profile_row, role_row,
+    to_json, user_row, version_row,
+};
+use super::{backend, on_delete, on_write};
+use crate::error::{Entity, StoreError};
+use crate::record::{
+    AccessKey, Account, AttachedPolicy, Group, InlinePolicy, KeyOwner, LoginProfile, ManagedPolicy,
+    PolicyEntity, PolicyVersion, PrincipalKind, Role, User, name_key,
+};
+use crate::secret::PasswordHash;
+use crate::store::{ListOptions, Page, Transaction, Usage};
+
+/// The primitives, run on the connection of an open transaction.
+pub(crate) struct SqliteTransaction<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> SqliteTransaction<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        Self { conn }
+    }
+}
+
+/// The tables that hold each kind of principal and what hangs off it.
+struct Tables {
+    entity: Entity,
+    table: &'static str,
+    attachment: &'static str,
+    inline: &'static str,
+}
+
+const fn tables(kind: PrincipalKind) -> Tables {
+    match kind {
+        PrincipalKind::User => Tables {
+            entity: Entity::User,
+            table: "iam_user",
+            attachment: "user_policy_attachment",
+            inline: "user_inline_policy",
+        },
+        PrincipalKind::Group => Tables {
+            entity: Entity::Group,
+            table: "iam_group",
+            attachment: "group_policy_attachment",
+            inline: "group_inline_policy",
+        },
+        PrincipalKind::Role => Tables {
+            entity: Entity::Role,
+            table: "iam_role",
+            attachment: "role_policy_attachment",
+            inline: "role_inline_policy",
+        },
+    }
+}
+
+/// `LIMIT` for a page: one more than asked, to learn whether more follow.
+fn fetch_limit(limit: usize) -> i64 {
+    i64::try_from(limit)
+        .unwrap_or(i64::MAX - 1)
+        .saturating_add(1)
+}
+
+fn page<T>(mut items: Vec<T>, limit: usize) -> Page<T> {
+    let is_truncated = items.len() > limit;
+    items.truncate(limit);
+    Page {
+        items,
+        is_truncated,
+    }
+}
+
+impl SqliteTransaction<'_> {
+    fn one<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        map: fn(&Row<'_>) -> rusqlite::Result<T>,
+        entity: Entity,
+        name: &str,
+    ) -> Result<T, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.query_row(params, map).optional())
+            .map_err(backend)?
+            .ok_or_else(|| not_found(entity, name))
+    }
+
+    fn many<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        map: fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(backend)?;
+        let rows = stmt.query_map(params, map).map_err(backend)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+    }
+
+    fn execute(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
+        self.conn.prepare_cached(sql)?.execute(params)
+    }
+
+    fn count(&self, sql: &str, id: &str) -> Result<u32, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)))
+            .map_err(backend)
+    }
+
+    /// The unique ID of a user, group or role, by name.
+    fn principal_id(
+        &self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+    ) -> Result<String, StoreError> {
+        let t = tables(kind);
+        let sql = format!(
+            "SELECT id FROM {} WHERE account_id = ?1 AND name_key = ?2",
+            t.table
+        );
+        self.one(
+            &sql,
+            params![account, name_key(name)],
+            |row| row.get(0),
+            t.entity,
+            name,
+        )
+    }
+
+    fn policy_id(&self, account: &str, arn: &str) -> Result<String, StoreError> {
+        self.one(
+            "SELECT id FROM managed_policy WHERE account_id = ?1 AND arn = ?2",
+            params![account, arn],
+            |row| row.get(0),
+            Entity::Policy,
+            arn,
+        )
+    }
+
+    fn delete_principal(
+        &self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let t = tables(kind);
+        let sql = format!(
+            "DELETE FROM {} WHERE account_id = ?1 AND name_key = ?2",
+            t.table
+        );
+        let changed = self
+            .execute(&sql, params![account, name_key(name)])
+            .map_err(|err| on_delete(err, t.entity, name))?;
+        expect_one(changed, t.entity, name)
+    }
+}
+
+impl Transaction for SqliteTransaction<'_> {
+    fn insert_account(&mut self, account: &Account) -> Result<(), StoreError> {
+        let policy = account.password_policy.as_ref().map(to_json).transpose()?;
+        self.execute(
+            "INSERT INTO account (id, alias, password_policy, root_password, create_date)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                account.id,
+                account.alias,
+                policy,
+                account.root_password.as_ref().map(PasswordHash::as_phc),
+                account.create_date,
+            ],
+        )
+        .map_err(|err| on_write(err, Entity::Account, &account.id, (Entity::Account, "")))?;
+        Ok(())
+    }
+
+    fn get_account(&mut self, id: &str) -> Result<Account, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLS} FROM account a WHERE a.id = ?1");
+        self.one(&sql, params![id], account_row, Entity::Account, id)
+    }
+
+    fn update_account(&mut self, account: &Account) -> Result<(), StoreError> {
+        let policy = account.password_policy.as_ref().map(to_json).transpose()?;
+        let changed = self
+            .execute(
+                "UPDATE account SET alias = ?2, password_policy = ?3, root_password = ?4
+                 WHERE id = ?1",
+                params![
+                    account.id,
+                    account.alias,
+                    policy,
+                    account.root_password.as_ref().map(PasswordHash::as_phc),
+                ],
+            )
+            .map_err(|err| {
+                let alias = account.alias.as_deref().unwrap_or_default();
+                on_write(err, Entity::Account, alias, (Entity::Account, &account.id))
+            })?;
+        expect_one(changed, Entity::Account, &account.id)
+    }
+
+    fn list_accounts(&mut self) -> Result<Vec<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLS} FROM account a ORDER BY a.id");
+        self.many(&sql, params![], account_row)
+    }
+
+    fn insert_user(&mut self, user: &User) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO iam_user (id, account_id, name, name_key, path, arn, create_date,
+                 permissions_boundary, tags, password_last_used)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                user.id,
+                user.account_id,
+                user.name,
+                name_key(&user.name),
+                user.path,
+                user.arn,
+                user.create_date,
+                user.permissions_boundary,
+                to_json(&user.tags)?,
+                user.password_last_used,
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::User,
+                &user.name,
+                (Entity::Account, &user.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_user(&mut self, account: &str, name: &str) -> Result<User, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLS} FROM iam_user u WHERE u.account_id = ?1 AND u.name_key = ?2"
+        );
+        self.one(
+            &sql,
+            params![account, name_key(name)],
+            user_row,
+            Entity::User,
+            name,
+        )
+    }
+
+    fn get_user_by_id(&mut self, id: &str) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLS} FROM iam_user u WHERE u.id = ?1");
+        self.one(&sql, params![id], user_row, Entity::User, id)
+    }
+
+    fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "UPDATE iam_user SET name = ?2, name_key = ?3, path = ?4, arn = ?5,
+                     permissions_boundary = ?6, tags = ?7, password_last_used = ?8
+                 WHERE id = ?1",
+                params![
+                    user.id,
+                    user.name,
+                    name_key(&user.name),
+                    user.path,
+                    user.arn,
+                    user.permissions_boundary,
+                    to_json(&user.tags)?,
+                    user.password_last_used,
+                ],
+            )
+            .map_err(|err| {
+                on_write(
+                    err,
+                    Entity::User,
+                    &user.name,
+                    (Entity::Account, &user.account_id),
+                )
+            })?;
+        expect_one(changed, Entity::User, &user.name)
+    }
+
+    fn delete_user(&mut self, account: &str, name: &str) -> Result<(), StoreError> {
+        self.delete_principal(account, PrincipalKind::User, name)
+    }
+
+    fn list_users(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLS} FROM iam_user u
+             WHERE u.account_id = ?1 AND (?2 IS NULL OR u.name_key > ?2)
+               AND (?3 IS NULL OR substr(u.path, 1, length(?3)) = ?3)
+             ORDER BY u.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                account,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            user_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn insert_group(&mut self, group: &Group) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO iam_group (id, account_id, name, name_key, path, arn, create_date)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                group.id,
+                group.account_id,
+                group.name,
+                name_key(&group.name),
+                group.path,
+                group.arn,
+                group.create_date,
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Group,
+                &group.name,
+                (Entity::Account, &group.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_group(&mut self, account: &str, name: &str) -> Result<Group, StoreError> {
+        let sql = format!(
+            "SELECT {GROUP_COLS} FROM iam_group g WHERE g.account_id = ?1 AND g.name_key = ?2"
+        );
+        self.one(
+            &sql,
+            params![account, name_key(name)],
+            group_row,
+            Entity::Group,
+            name,
+        )
+    }
+
+    fn update_group(&mut self, group: &Group) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "UPDATE iam_group SET name = ?2, name_key = ?3, path = ?4, arn = ?5 WHERE id = ?1",
+                params![
+                    group.id,
+                    group.name,
+                    name_key(&group.name),
+                    group.path,
+                    group.arn
+                ],
+            )
+            .map_err(|err| {
+                on_write(
+                    err,
+                    Entity::Group,
+                    &group.name,
+                    (Entity::Account, &group.account_id),
+                )
+            })?;
+        expect_one(changed, Entity::Group, &group.name)
+    }
+
+    fn delete_group(&mut self, account: &str, name: &str) -> Result<(), StoreError> {
+        self.delete_principal(account, PrincipalKind::Group, name)
+    }
+
+    fn list_groups(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<Group>, StoreError> {
+        let sql = format!(
+            "SELECT {GROUP_COLS} FROM iam_group g
+             WHERE g.account_id = ?1 AND (?2 IS NULL OR g.name_key > ?2)
+               AND (?3 IS NULL OR substr(g.path, 1, length(?3)) = ?3)
+             ORDER BY g.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                account,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            group_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn add_user_to_group(
+        &mut self,
+        account: &str,
+        group: &str,
+        user: &str,
+    ) -> Result<bool, StoreError> {
+        let group_id = self.principal_id(account, PrincipalKind::Group, group)?;
+        let user_id = self.principal_id(account, PrincipalKind::User, user)?;
+        let changed = self
+            .execute(
+                "INSERT OR IGNORE INTO group_membership (group_id, user_id) VALUES (?1, ?2)",
+                params![group_id, user_id],
+            )
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn remove_user_from_group(
+        &mut self,
+        account: &str,
+        group: &str,
+        user: &str,
+    ) -> Result<bool, StoreError> {
+        let group_id = self.principal_id(account, PrincipalKind::Group, group)?;
+        let user_id = self.principal_id(account, PrincipalKind::User, user)?;
+        let changed = self
+            .execute(
+                "DELETE FROM group_membership WHERE group_id = ?1 AND user_id = ?2",
+                params![group_id, user_id],
+            )
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn list_groups_for_user(
+        &mut self,
+        account: &str,
+        user: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<Group>, StoreError> {
+        let user_id = self.principal_id(account, PrincipalKind::User, user)?;
+        let sql = format!(
+            "SELECT {GROUP_COLS} FROM iam_group g
+             JOIN group_membership m ON m.group_id = g.id
+             WHERE m.user_id = ?1 AND (?2 IS NULL OR g.name_key > ?2)
+               AND (?3 IS NULL OR substr(g.path, 1, length(?3)) = ?3)
+             ORDER BY g.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                user_id,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            group_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn list_group_members(
+        &mut self,
+        account: &str,
+        group: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<User>, StoreError> {
+        let group_id = self.principal_id(account, PrincipalKind::Group, group)?;
+        let sql = format!(
+            "SELECT {USER_COLS} FROM iam_user u
+             JOIN group_membership m ON m.user_id = u.id
+             WHERE m.group_id = ?1 AND (?2 IS NULL OR u.name_key > ?2)
+               AND (?3 IS NULL OR substr(u.path, 1, length(?3)) = ?3)
+             ORDER BY u.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                group_id,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            user_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn insert_role(&mut self, role: &Role) -> Result<(), StoreError> {
+        let last_used = role.role_last_used.as_ref();
+        self.execute(
+            "INSERT INTO iam_role (id, account_id, name, name_key, path, arn, create_date,
+                 assume_role_policy_document, description, max_session_duration,
+                 permissions_boundary, tags, last_used_date, last_used_region)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                role.id,
+                role.account_id,
+                role.name,
+                name_key(&role.name),
+                role.path,
+                role.arn,
+                role.create_date,
+                role.assume_role_policy_document,
+                role.description,
+                role.max_session_duration,
+                role.permissions_boundary,
+                to_json(&role.tags)?,
+                last_used.map(|used| used.last_used_date),
+                last_used.map(|used| used.region.as_str()),
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Role,
+                &role.name,
+                (Entity::Account, &role.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_role(&mut self, account: &str, name: &str) -> Result<Role, StoreError> {
+        let sql = format!(
+            "SELECT {ROLE_COLS} FROM iam_role r WHERE r.account_id = ?1 AND r.name_key = ?2"
+        );
+        self.one(
+            &sql,
+            params![account, name_key(name)],
+            role_row,
+            Entity::Role,
+            name,
+        )
+    }
+
+    fn update_role(&mut self, role: &Role) -> Result<(), StoreError> {
+        let last_used = role.role_last_used.as_ref();
+        let changed = self
+            .execute(
+                "UPDATE iam_role SET name = ?2, name_key = ?3, path = ?4, arn = ?5,
+                     assume_role_policy_document = ?6, description = ?7,
+                     max_session_duration = ?8, permissions_boundary = ?9, tags = ?10,
+                     last_used_date = ?11, last_used_region = ?12
+                 WHERE id = ?1",
+                params![
+                    role.id,
+                    role.name,
+                    name_key(&role.name),
+                    role.path,
+                    role.arn,
+                    role.assume_role_policy_document,
+                    role.description,
+                    role.max_session_duration,
+                    role.permissions_boundary,
+                    to_json(&role.tags)?,
+                    last_used.map(|used| used.last_used_date),
+                    last_used.map(|used| used.region.as_str()),
+                ],
+            )
+            .map_err(|err| {
+                on_write(
+                    err,
+                    Entity::Role,
+                    &role.name,
+                    (Entity::Account, &role.account_id),
+                )
+            })?;
+        expect_one(changed, Entity::Role, &role.name)
+    }
+
+    fn delete_role(&mut self, account: &str, name: &str) -> Result<(), StoreError> {
+        self.delete_principal(account, PrincipalKind::Role, name)
+    }
+
+    fn list_roles(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<Role>, StoreError> {
+        let sql = format!(
+            "SELECT {ROLE_COLS} FROM iam_role r
+             WHERE r.account_id = ?1 AND (?2 IS NULL OR r.name_key > ?2)
+               AND (?3 IS NULL OR substr(r.path, 1, length(?3)) = ?3)
+             ORDER BY r.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                account,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            role_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn usage(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+    ) -> Result<Usage, StoreError> {
+        let id = self.principal_id(account, kind, name)?;
+        let t = tables(kind);
+        let mut usage = Usage {
+            attached_policies: self.count(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE principal_id = ?1",
+                    t.attachment
+                ),
+                &id,
+            )?,
+            inline_policies: self.count(
+                &format!("SELECT count(*) FROM {} WHERE principal_id = ?1", t.inline),
+                &id,
+            )?,
+            ..Usage::default()
+        };
+        match kind {
+            PrincipalKind::User => {
+                usage.group_memberships = self.count(
+                    "SELECT count(*) FROM group_membership WHERE user_id = ?1",
+                    &id,
+                )?;
+                usage.access_keys =
+                    self.count("SELECT count(*) FROM access_key WHERE user_id = ?1", &id)?;
+                usage.login_profile =
+                    self.count("SELECT count(*) FROM login_profile WHERE user_id = ?1", &id)? > 0;
+            }
+            PrincipalKind::Group => {
+                usage.group_memberships = self.count(
+                    "SELECT count(*) FROM group_membership WHERE group_id = ?1",
+                    &id,
+                )?;
+            }
+            PrincipalKind::Role => {}
+        }
+        Ok(usage)
+    }
+
+    fn insert_policy(&mut self, policy: &ManagedPolicy) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO managed_policy (id, account_id, name, name_key, path, arn, description,
+                 default_version, latest_version, is_attachable, create_date, update_date, tags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                policy.id,
+                policy.account_id,
+                policy.name,
+                name_key(&policy.name),
+                policy.path,
+                policy.arn,
+                policy.description,
+                policy.default_version,
+                policy.latest_version,
+                policy.is_attachable,
+                policy.create_date,
+                policy.update_date,
+                to_json(&policy.tags)?,
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Policy,
+                &policy.name,
+                (Entity::Account, &policy.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_policy(&mut self, account: &str, arn: &str) -> Result<ManagedPolicy, StoreError> {
+        let sql = format!(
+            "SELECT {POLICY_COLS} FROM managed_policy_view p WHERE p.account_id = ?1 AND p.arn = ?2"
+        );
+        self.one(&sql, params![account, arn], policy_row, Entity::Policy, arn)
+    }
+
+    fn update_policy(&mut self, policy: &ManagedPolicy) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "UPDATE managed_policy SET description = ?2, default_version = ?3,
+                     latest_version = ?4, is_attachable = ?5, update_date = ?6, tags = ?7
+                 WHERE id = ?1",
+                params![
+                    policy.id,
+                    policy.description,
+                    policy.default_version,
+                    policy.latest_version,
+                    policy.is_attachable,
+                    policy.update_date,
+                    to_json(&policy.tags)?,
+                ],
+            )
+            .map_err(backend)?;
+        expect_one(changed, Entity::Policy, &policy.arn)
+    }
+
+    fn delete_policy(&mut self, account: &str, arn: &str) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "DELETE FROM managed_policy WHERE account_id = ?1 AND arn = ?2",
+                params![account, arn],
+            )
+            .map_err(|err| on_delete(err, Entity::Policy, arn))?;
+        expect_one(changed, Entity::Policy, arn)
+    }
+
+    fn list_policies(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+        only_attached: bool,
+    ) -> Result<Page<ManagedPolicy>, StoreError> {
+        let sql = format!(
+            "SELECT {POLICY_COLS} FROM managed_policy_view p
+             WHERE p.account_id = ?1 AND (?2 IS NULL OR p.name_key > ?2)
+               AND (?3 IS NULL OR substr(p.path, 1, length(?3)) = ?3)
+               AND (NOT ?5 OR p.attachment_count > 0)
+             ORDER BY p.name_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                account,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit),
+                only_attached
+            ],
+            policy_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn insert_policy_version(&mut self, version: &PolicyVersion) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO policy_version (policy_id, version, document, create_date)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                version.policy_id,
+                version.version,
+                version.document,
+                version.create_date
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::PolicyVersion,
+                &version.version_id(),
+                (Entity::Policy, &version.policy_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_policy_version(
+        &mut self,
+        policy_id: &str,
+        version: u32,
+    ) -> Result<PolicyVersion, StoreError> {
+        let sql = format!(
+            "SELECT {VERSION_COLS} FROM policy_version v WHERE v.policy_id = ?1 AND v.version = ?2"
+        );
+        self.one(
+            &sql,
+            params![policy_id, version],
+            version_row,
+            Entity::PolicyVersion,
+            &crate::record::version_id(version),
+        )
+    }
+
+    fn list_policy_versions(&mut self, policy_id: &str) -> Result<Vec<PolicyVersion>, StoreError> {
+        let sql = format!(
+            "SELECT {VERSION_COLS} FROM policy_version v WHERE v.policy_id = ?1
+             ORDER BY v.version DESC"
+        );
+        self.many(&sql, params![policy_id], version_row)
+    }
+
+    fn delete_policy_version(&mut self, policy_id: &str, version: u32) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "DELETE FROM policy_version WHERE policy_id = ?1 AND version = ?2",
+                params![policy_id, version],
+            )
+            .map_err(backend)?;
+        expect_one(
+            changed,
+            Entity::PolicyVersion,
+            &crate::record::version_id(version),
+        )
+    }
+
+    fn attach_policy(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        policy_arn: &str,
+    ) -> Result<bool, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let policy = self.policy_id(account, policy_arn)?;
+        let sql = format!(
+            "INSERT OR IGNORE INTO {} (principal_id, policy_id) VALUES (?1, ?2)",
+            tables(kind).attachment
+        );
+        let changed = self
+            .execute(&sql, params![principal, policy])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn detach_policy(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        policy_arn: &str,
+    ) -> Result<bool, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let policy = self.policy_id(account, policy_arn)?;
+        let sql = format!(
+            "DELETE FROM {} WHERE principal_id = ?1 AND policy_id = ?2",
+            tables(kind).attachment
+        );
+        let changed = self
+            .execute(&sql, params![principal, policy])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn list_attached_policies(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<AttachedPolicy>, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let sql = format!(
+            "SELECT p.name, p.arn FROM managed_policy p
+             JOIN {} a ON a.policy_id = p.id
+             WHERE a.principal_id = ?1 AND (?2 IS NULL OR p.name_key > ?2)
+               AND (?3 IS NULL OR substr(p.path, 1, length(?3)) = ?3)
+             ORDER BY p.name_key LIMIT ?4",
+            tables(kind).attachment
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![
+                principal,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            |row| {
+                Ok(AttachedPolicy {
+                    policy_name: row.get(0)?,
+                    policy_arn: row.get(1)?,
+                })
+            },
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn list_policy_entities(
+        &mut self,
+        account: &str,
+        policy_arn: &str,
+    ) -> Result<Vec<PolicyEntity>, StoreError> {
+        let policy = self.policy_id(account, policy_arn)?;
+        self.many(
+            "SELECT 0, u.name, u.id, u.name_key FROM user_policy_attachment a
+                 JOIN iam_user u ON u.id = a.principal_id WHERE a.policy_id = ?1
+             UNION ALL
+             SELECT 1, g.name, g.id, g.name_key FROM group_policy_attachment a
+                 JOIN iam_group g ON g.id = a.principal_id WHERE a.policy_id = ?1
+             UNION ALL
+             SELECT 2, r.name, r.id, r.name_key FROM role_policy_attachment a
+                 JOIN iam_role r ON r.id = a.principal_id WHERE a.policy_id = ?1
+             ORDER BY 1, 4",
+            params![policy],
+            |row| {
+                let kind = match row.get::<_, i64>(0)? {
+                    0 => PrincipalKind::User,
+                    1 => PrincipalKind::Group,
+                    _ => PrincipalKind::Role,
+                };
+                Ok(PolicyEntity {
+                    kind,
+                    name: row.get(1)?,
+                    id: row.get(2)?,
+                })
+            },
+        )
+    }
+
+    fn put_inline_policy(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        policy: &InlinePolicy,
+    ) -> Result<bool, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let table = tables(kind).inline;
+        let key = name_key(&policy.name);
+        let exists: bool = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM {table} WHERE principal_id = ?1 AND name_key = ?2)"
+            ))
+            .and_then(|mut stmt| stmt.query_row(params![principal, key], |row| row.get(0)))
+            .map_err(backend)?;
+        self.execute(
+            &format!(
+                "INSERT INTO {table} (principal_id, name, name_key, document)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (principal_id, name_key)
+                 DO UPDATE SET name = excluded.name, document = excluded.document"
+            ),
+            params![principal, policy.name, key, policy.document],
+        )
+        .map_err(backend)?;
+        Ok(!exists)
+    }
+
+    fn get_inline_policy(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        policy_name: &str,
+    ) -> Result<InlinePolicy, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let sql = format!(
+            "SELECT name, document FROM {} WHERE principal_id = ?1 AND name_key = ?2",
+            tables(kind).inline
+        );
+        self.one(
+            &sql,
+            params![principal, name_key(policy_name)],
+            |row| {
+                Ok(InlinePolicy {
+                    name: row.get(0)?,
+                    document: row.get(1)?,
+                })
+            },
+            Entity::InlinePolicy,
+            policy_name,
+        )
+    }
+
+    fn delete_inline_policy(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        policy_name: &str,
+    ) -> Result<(), StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let sql = format!(
+            "DELETE FROM {} WHERE principal_id = ?1 AND name_key = ?2",
+            tables(kind).inline
+        );
+        let changed = self
+            .execute(&sql, params![principal, name_key(policy_name)])
+            .map_err(backend)?;
+        expect_one(changed, Entity::InlinePolicy, policy_name)
+    }
+
+    fn list_inline_policies(
+        &mut self,
+        account: &str,
+        kind: PrincipalKind,
+        name: &str,
+        options: &ListOptions<'_>,
+    ) -> Result<Page<InlinePolicy>, StoreError> {
+        let principal = self.principal_id(account, kind, name)?;
+        let sql = format!(
+            "SELECT name, document FROM {}
+             WHERE principal_id = ?1 AND (?2 IS NULL OR name_key > ?2)
+             ORDER BY name_key LIMIT ?3",
+            tables(kind).inline
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![principal, after, fetch_limit(options.limit)],
+            |row| {
+                Ok(InlinePolicy {
+                    name: row.get(0)?,
+                    document: row.get(1)?,
+                })
+            },
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn insert_access_key(&mut self, key: &AccessKey) -> Result<(), StoreError> {
+        let (user_id, parent) = match &key.owner {
+            KeyOwner::Root => (None, (Entity::Account, key.account_id.as_str())),
+            KeyOwner::User(id) => (Some(id.as_str()), (Entity::User, id.as_str())),
+        };
+        let last_used = key.last_used.as_ref();
+        self.execute(
+            "INSERT INTO access_key (id, account_id, user_id, secret, status, create_date,
+                 last_used_date, last_used_service, last_used_region)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                key.id,
+                key.account_id,
+                user_id,
+                key.secret.as_bytes(),
+                key.status.as_str(),
+                key.create_date,
+                last_used.map(|used| used.last_used_date),
+                last_used.map(|used| used.service_name.as_str()),
+                last_used.map(|used| used.region.as_str()),
+            ],
+        )
+        .map_err(|err| on_write(err, Entity::AccessKey, &key.id, parent))?;
+        Ok(())
+    }
+
+    fn get_access_key(&mut self, id: &str) -> Result<AccessKey, StoreError> {
+        let sql = format!("SELECT {KEY_COLS} FROM access_key k WHERE k.id = ?1");
+        self.one(&sql, params![id], key_row, Entity::AccessKey, id)
+    }
+
+    fn update_access_key(&mut self, key: &AccessKey) -> Result<(), StoreError> {
+        let last_used = key.last_used.as_ref();
+        let changed = self
+            .execute(
+                "UPDATE access_key SET status = ?2, last_used_date = ?3,
+                     last_used_service = ?4, last_used_region = ?5
+                 WHERE id = ?1",
+                params![
+                    key.id,
+                    key.status.as_str(),
+                    last_used.map(|used| used.last_used_date),
+                    last_used.map(|used| used.service_name.as_str()),
+                    last_used.map(|used| used.region.as_str()),
+                ],
+            )
+            .map_err(backend)?;
+        expect_one(changed, Entity::AccessKey, &key.id)
+    }
+
+    fn delete_access_key(&mut self, account: &str, id: &str) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "DELETE FROM access_key WHERE account_id = ?1 AND id = ?2",
+                params![account, id],
+            )
+            .map_err(backend)?;
+        expect_one(changed, Entity::AccessKey, id)
+    }
+
+    fn list_access_keys(
+        &mut self,
+        account: &str,
+        owner: &KeyOwner,
+    ) -> Result<Vec<AccessKey>, StoreError> {
+        let user_id = match owner {
+            KeyOwner::Root => None,
+            KeyOwner::User(id) => Some(id.as_str()),
+        };
+        let sql = format!(
+            "SELECT {KEY_COLS} FROM access_key k WHERE k.account_id = ?1 AND k.user_id IS ?2
+             ORDER BY k.create_date, k.id"
+        );
+        self.many(&sql, params![account, user_id], key_row)
+    }
+
+    fn insert_login_profile(&mut self, profile: &LoginProfile) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO login_profile (user_id, password_hash, password_reset_required, create_date)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                profile.user_id,
+                profile.password_hash.as_phc(),
+                profile.password_reset_required,
+                profile.create_date,
+            ],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::LoginProfile,
+                &profile.user_id,
+                (Entity::User, &profile.user_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_login_profile(&mut self, user_id: &str) -> Result<LoginProfile, StoreError> {
+        self.one(
+            "SELECT user_id, password_hash, password_reset_required, create_date
+             FROM login_profile WHERE user_id = ?1",
+            params![user_id],
+            profile_row,
+            Entity::LoginProfile,
+            user_id,
+        )
+    }
+
+    fn update_login_profile(&mut self, profile: &LoginProfile) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "UPDATE login_profile SET password_hash = ?2, password_reset_required = ?3
+                 WHERE user_id = ?1",
+                params![
+                    profile.user_id,
+                    profile.password_hash.as_phc(),
+                    profile.password_reset_required,
+                ],
+            )
+            .map_err(backend)?;
+        expect_one(changed, Entity::LoginProfile, &profile.user_id)
+    }
+
+    fn delete_login_profile(&mut self, user_id: &str) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "DELETE FROM login_profile WHERE user_id = ?1",
+                params![user_id],
+            )
+            .map_err(backend)?;
+        expect_one(changed, Entity::LoginProfile, user_id)
+    }
+}

@@ -1,0 +1,135 @@
+//! The SQLite backend's own guarantees: durability, migrations, reset,
+//! and no plaintext secrets in the files.
+
+use ironiam_store::id::{self, OsRandom};
+use ironiam_store::record::{AccessKey, AccessKeyStatus, KeyOwner};
+use ironiam_store::secret::MasterKey;
+use ironiam_store::sqlite::DATABASE_FILE;
+use ironiam_store::{ListOptions, SqliteStore, Store, StoreError, StoreExt};
+
+use crate::fixture::*;
+
+#[test]
+fn writes_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        seed(&store);
+        store.write(|tx| tx.insert_user(&user("durable"))).unwrap();
+        create_policy(&store, "Kept");
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_user(ACCOUNT, "durable")).unwrap(),
+        user("durable")
+    );
+    let policies = store
+        .read(|tx| tx.list_policies(ACCOUNT, &ListOptions::all(), false))
+        .unwrap();
+    assert_eq!(policies.items[0].name, "Kept");
+}
+
+#[test]
+fn migrations_apply_once_and_reopen_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    drop(store);
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(SqliteStore::open(dir.path()).unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migration (version, name) VALUES (99, 'future')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = SqliteStore::open(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn reset_empties_memory_store_and_is_refused_on_disk() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    seed(&store);
+    store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
+    store.reset().unwrap();
+    assert!(store.read(|tx| tx.list_accounts()).unwrap().is_empty());
+    assert_eq!(store.schema_version().unwrap(), 1);
+    seed(&store);
+    store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let disk = SqliteStore::open(dir.path()).unwrap();
+    assert!(matches!(disk.reset(), Err(StoreError::ResetUnsupported)));
+}
+
+#[test]
+fn secrets_are_not_stored_in_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let master = MasterKey::load_or_create(dir.path(), &mut OsRandom).unwrap();
+    let secret = id::secret_access_key(&mut OsRandom).unwrap();
+    let key_id = id::access_key_id(&mut OsRandom).unwrap();
+    {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        seed(&store);
+        let key = AccessKey {
+            id: key_id.clone(),
+            account_id: ACCOUNT.to_owned(),
+            owner: KeyOwner::Root,
+            secret: master.encrypt(&key_id, &secret, &mut OsRandom).unwrap(),
+            status: AccessKeyStatus::Active,
+            create_date: NOW,
+            last_used: None,
+        };
+        store.write(|tx| tx.insert_access_key(&key)).unwrap();
+        // Look before the WAL is checkpointed into the main file, and after.
+        assert_no_plaintext(dir.path(), secret.expose());
+        let stored = store.read(|tx| tx.get_access_key(&key_id)).unwrap();
+        assert_eq!(master.decrypt(&key_id, &stored.secret).unwrap(), secret);
+    }
+    assert_no_plaintext(dir.path(), secret.expose());
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let stored = store.read(|tx| tx.get_access_key(&key_id)).unwrap();
+    assert_eq!(master.decrypt(&key_id, &stored.secret).unwrap(), secret);
+}
+
+fn assert_no_plaintext(dir: &std::path::Path, secret: &str) {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        checked += bytes.len();
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "secret found in {}",
+            path.display()
+        );
+    }
+    assert!(checked > 0);
+}
