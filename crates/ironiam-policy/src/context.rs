@@ -48,6 +48,23 @@ impl ValueType {
     }
 }
 
+impl ValueType {
+    /// Whether `text` reads as a value of this type, exactly as the condition operators
+    /// read it (numbers, ISO 8601 dates or epoch seconds, `true`/`false`, IP addresses or
+    /// CIDR ranges, base64). The engine treats an unreadable value as matching nothing;
+    /// tools that take values from people use this to refuse them instead.
+    pub fn accepts(self, text: &str) -> bool {
+        match self {
+            ValueType::String => true,
+            ValueType::Numeric => crate::value::number(text).is_some(),
+            ValueType::Boolean => crate::value::boolean(text).is_some(),
+            ValueType::Date => crate::value::date_millis(text).is_some(),
+            ValueType::Ip => crate::value::Cidr::parse(text).is_some(),
+            ValueType::Binary => crate::value::base64(text).is_some(),
+        }
+    }
+}
+
 /// The values of one context key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextValue {

@@ -6,8 +6,6 @@
 //! is given, the type AWS documents for a well-known global key is used
 //! ("AWS global condition context keys"), and `string` otherwise.
 
-use std::net::IpAddr;
-
 use ironiam_policy::{Context, ContextValue, ValueType};
 use serde::Deserialize;
 
@@ -61,40 +59,7 @@ const TYPE_NAMES: &str = "string, numeric, boolean, date, ip, binary (each also 
 /// (a value it cannot read never matches); the simulator refuses them instead, so that
 /// a typo does not silently turn into a non-match.
 fn check_value(value_type: ValueType, text: &str) -> Result<(), String> {
-    let ok = match value_type {
-        ValueType::String => true,
-        ValueType::Numeric => {
-            let text = text.trim();
-            !text.is_empty()
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
-                && text.parse::<f64>().is_ok_and(f64::is_finite)
-        }
-        ValueType::Boolean => {
-            text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")
-        }
-        ValueType::Date => is_date(text.trim()),
-        ValueType::Ip => {
-            let (address, prefix) = match text.trim().split_once('/') {
-                Some((address, prefix)) => (address, Some(prefix)),
-                None => (text.trim(), None),
-            };
-            match address.parse::<IpAddr>() {
-                Ok(address) => {
-                    let max = if address.is_ipv4() { 32 } else { 128 };
-                    prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|p| p <= max))
-                }
-                Err(_) => false,
-            }
-        }
-        ValueType::Binary => text
-            .trim()
-            .trim_end_matches('=')
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'),
-    };
-    if ok {
+    if value_type.accepts(text) {
         Ok(())
     } else {
         Err(format!(
@@ -102,31 +67,6 @@ fn check_value(value_type: ValueType, text: &str) -> Result<(), String> {
             type_name(value_type, false)
         ))
     }
-}
-
-/// Epoch seconds, or an ISO 8601 date or date-time: `YYYY-MM-DD[Thh:mm...]`.
-fn is_date(text: &str) -> bool {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    let Some(date) = text.get(..10) else {
-        return false;
-    };
-    let mut parts = date.split('-');
-    let (Some(year), Some(month), Some(day), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let digits =
-        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
-    let in_range = |part: &str, max: u32| part.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
-    digits(year, 4)
-        && digits(month, 2)
-        && digits(day, 2)
-        && in_range(month, 12)
-        && in_range(day, 31)
-        && matches!(text.get(10..11), None | Some("T" | "t"))
 }
 
 /// Builds a value, checking every element against the type.
