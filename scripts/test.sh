@@ -17,3 +17,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests (unit, conformance corpus, property tests, CLI, protocol vectors)"
 cargo test --workspace --locked
+
+step "end-to-end: the real AWS CLI and boto3 against a live ironiam serve"
+# A venv with the pinned clients (tests/e2e/requirements.txt), made once and remade when
+# the pins change.
+venv=.venv
+stamp="$venv/.requirements"
+if ! cmp -s tests/e2e/requirements.txt "$stamp" 2>/dev/null; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+  cp tests/e2e/requirements.txt "$stamp"
+fi
+cargo build -p ironiam --locked
+IRONIAM_BIN="$PWD/target/debug/ironiam" "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/e2e
