@@ -174,7 +174,13 @@ pub fn authorize(
     let account = principal.account_id.as_str();
     let identity = identity_policies(tx, cache, account, user)?;
     let boundary = match &user.permissions_boundary {
-        Some(arn) => Some(managed_policy(tx, cache, account, arn, PolicyKind::PermissionsBoundary)?),
+        Some(arn) => Some(managed_policy(
+            tx,
+            cache,
+            account,
+            arn,
+            PolicyKind::PermissionsBoundary,
+        )?),
         None => None,
     };
     let refs: Vec<&Policy> = identity.iter().map(Arc::as_ref).collect();
@@ -209,7 +215,8 @@ pub fn authorize(
 /// AWS's AccessDenied text (IAM User Guide, "Troubleshoot access denied
 /// error messages").
 pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason) -> String {
-    let base = format!("User: {caller} is not authorized to perform: {action} on resource: {resource}");
+    let base =
+        format!("User: {caller} is not authorized to perform: {action} on resource: {resource}");
     match reason {
         Reason::ExplicitDeny(SetKind::Identity) => {
             format!("{base} with an explicit deny in an identity-based policy")
@@ -304,7 +311,10 @@ fn build_context(
         }
     }
     if has("aws:TagKeys") {
-        let tags = input.get("Tags").and_then(Value::as_list).unwrap_or_default();
+        let tags = input
+            .get("Tags")
+            .and_then(Value::as_list)
+            .unwrap_or_default();
         let mut tag_keys = Vec::new();
         for tag in tags {
             if let (Some(key), Some(value)) = (tag.str_member("Key"), tag.str_member("Value")) {

@@ -157,8 +157,8 @@ fn aws_managed_policies(
     let mut rng = OsRandom;
     let mut out = Vec::new();
     for text in AWS_MANAGED {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| BootstrapError::ManagedPolicy(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| BootstrapError::ManagedPolicy(e.to_string()))?;
         let field = |name: &str| {
             value
                 .get(name)
@@ -167,8 +167,8 @@ fn aws_managed_policies(
                 .ok_or_else(|| BootstrapError::ManagedPolicy(format!("missing `{name}`")))
         };
         let id = id::unique_id(id::POLICY_PREFIX, &mut rng).map_err(StoreError::from)?;
-        let version = ironiam_store::record::parse_version_id(&field("DefaultVersionId")?)
-            .unwrap_or(1);
+        let version =
+            ironiam_store::record::parse_version_id(&field("DefaultVersionId")?).unwrap_or(1);
         let create = parse_iso8601(&field("CreateDate")?).unwrap_or(0);
         let update = parse_iso8601(&field("UpdateDate")?).unwrap_or(create);
         let document = value

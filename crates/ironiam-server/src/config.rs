@@ -23,7 +23,11 @@ pub struct ServeArgs {
     #[arg(long, env = "IRONIAM_ACCOUNT_ID")]
     pub account_id: Option<String>,
     /// The root access key ID to create on first start.
-    #[arg(long, env = "IRONIAM_ROOT_ACCESS_KEY_ID", requires = "root_secret_access_key")]
+    #[arg(
+        long,
+        env = "IRONIAM_ROOT_ACCESS_KEY_ID",
+        requires = "root_secret_access_key"
+    )]
     pub root_access_key_id: Option<String>,
     /// The root secret access key to create on first start.
     #[arg(

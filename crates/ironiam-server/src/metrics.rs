@@ -81,7 +81,11 @@ impl Metrics {
             "ironiam_request_duration_seconds_sum {}",
             inner.sum_seconds
         );
-        let _ = writeln!(out, "ironiam_request_duration_seconds_count {}", inner.count);
+        let _ = writeln!(
+            out,
+            "ironiam_request_duration_seconds_count {}",
+            inner.count
+        );
         out
     }
 }

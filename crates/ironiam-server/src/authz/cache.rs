@@ -36,10 +36,10 @@ impl PolicyCache {
         if let Some(hit) = self.lock().get(&key) {
             return Ok(Arc::clone(hit));
         }
-        let policy = Arc::new(
-            Policy::new(id, text, kind)
-                .map_err(|e| ApiError::internal(format!("stored policy `{id}` is invalid: {e}")))?,
-        );
+        let policy =
+            Arc::new(Policy::new(id, text, kind).map_err(|e| {
+                ApiError::internal(format!("stored policy `{id}` is invalid: {e}"))
+            })?);
         let mut map = self.lock();
         if map.len() >= MAX_ENTRIES {
             map.clear();

@@ -48,7 +48,10 @@ pub fn resource_arn(
             Some(name) => existing(tx, account, "role", name, false),
             None => "*".to_owned(),
         },
-        Some("policy") => match (input.str_member("PolicyArn"), input.str_member("PolicyName")) {
+        Some("policy") => match (
+            input.str_member("PolicyArn"),
+            input.str_member("PolicyName"),
+        ) {
             (Some(policy_arn), _) => policy_arn.to_owned(),
             (None, Some(name)) if action == "CreatePolicy" => arn(account, "policy", path, name),
             _ => "*".to_owned(),
@@ -76,11 +79,14 @@ fn existing(
 }
 
 fn key_owner_arn(tx: &mut dyn Transaction, principal: &Principal, key_id: &str) -> String {
-    let owner = tx.get_access_key(key_id).ok().and_then(|key| match key.owner {
-        ironiam_store::record::KeyOwner::User(id) => tx.get_user_by_id(&id).ok().map(|u| u.arn),
-        ironiam_store::record::KeyOwner::Root => {
-            Some(format!("arn:aws:iam::{}:root", key.account_id))
-        }
-    });
+    let owner = tx
+        .get_access_key(key_id)
+        .ok()
+        .and_then(|key| match key.owner {
+            ironiam_store::record::KeyOwner::User(id) => tx.get_user_by_id(&id).ok().map(|u| u.arn),
+            ironiam_store::record::KeyOwner::Root => {
+                Some(format!("arn:aws:iam::{}:root", key.account_id))
+            }
+        });
     owner.unwrap_or_else(|| principal.arn().to_owned())
 }

@@ -46,8 +46,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
         Ok(bytes) => {
             let st = state.clone();
             let id = request_id.clone();
-            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await
-            {
+            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await {
                 Ok(outcome) => outcome,
                 Err(err) => failure(&request_id, "Unknown", &ApiError::internal(err)),
             }
@@ -125,7 +124,9 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     {
         audit.event_name = action.to_owned();
     }
-    let result = pipeline(state, parts, body, params, request_id, peer, now, &mut audit);
+    let result = pipeline(
+        state, parts, body, params, request_id, peer, now, &mut audit,
+    );
     let outcome = match result {
         Ok(body) => Outcome {
             action: audit.event_name.clone(),
@@ -142,7 +143,10 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     outcome
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; the steps share these")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the steps share these"
+)]
 fn pipeline(
     state: &AppState,
     parts: &Parts,
@@ -210,7 +214,12 @@ fn pipeline(
         authz::resolve(tx, &stored)
     })?;
     audit.user_identity = Some(UserIdentity {
-        kind: if principal.is_root() { "Root" } else { "IAMUser" }.to_owned(),
+        kind: if principal.is_root() {
+            "Root"
+        } else {
+            "IAMUser"
+        }
+        .to_owned(),
         principal_id: principal
             .user
             .as_ref()
@@ -248,7 +257,14 @@ fn pipeline(
         region,
     };
     let authorized = state.store.read(|tx| {
-        authz::authorize(tx, &state.cache, &principal, &action, &decoded.value, &facts)
+        authz::authorize(
+            tx,
+            &state.cache,
+            &principal,
+            &action,
+            &decoded.value,
+            &facts,
+        )
     });
     audit.decision = match &authorized {
         Ok(a) => a.decision.as_str().to_owned(),
@@ -278,7 +294,9 @@ fn pipeline(
         .end();
     let meta = meta.finish();
     let mut out = String::with_capacity(result.len() + 256);
-    out.push_str(&format!("<{response} xmlns=\"{IAM_NAMESPACE}\"><{wrapper}>"));
+    out.push_str(&format!(
+        "<{response} xmlns=\"{IAM_NAMESPACE}\"><{wrapper}>"
+    ));
     out.push_str(&result);
     out.push_str(&format!("</{wrapper}>{meta}</{response}>"));
     Ok(out)

@@ -33,7 +33,11 @@ fn owner(
     }
 }
 
-pub(super) fn create(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn create(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let mut rng = OsRandom;
     let key_id = id::access_key_id(&mut rng).map_err(ApiError::internal)?;
     let secret = id::secret_access_key(&mut rng).map_err(ApiError::internal)?;
@@ -107,7 +111,11 @@ fn owned_key(
     }
 }
 
-pub(super) fn update(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn update(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let status = AccessKeyStatus::parse(required(input, "Status")?)
         .ok_or_else(|| ApiError::InvalidInput("Invalid status".to_owned()))?;
     let c: &OpCtx<'_> = ctx;
@@ -119,7 +127,11 @@ pub(super) fn update(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> R
     })
 }
 
-pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn delete(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let c: &OpCtx<'_> = ctx;
     c.state.store.write(|tx| -> Result<(), ApiError> {
         let key = owned_key(tx, c, input)?;

@@ -10,7 +10,11 @@ use super::OpCtx;
 use super::output::{list_options, required, truncation, write_group, write_user};
 use crate::http::error::ApiError;
 
-pub(super) fn create(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn create(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "GroupName")?;
     let path = input.str_member("Path").unwrap_or("/");
     let account = ctx.account().to_owned();
@@ -35,7 +39,14 @@ pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Resu
     let account = ctx.account().to_owned();
     let (group, page) = ctx.state.store.read(|tx| -> Result<_, ApiError> {
         let group = tx.get_group(&account, name)?;
-        let page = tx.list_group_members(&account, name, &ListOptions { path_prefix: None, ..options })?;
+        let page = tx.list_group_members(
+            &account,
+            name,
+            &ListOptions {
+                path_prefix: None,
+                ..options
+            },
+        )?;
         Ok((group, page))
     })?;
     w.start("Group");
@@ -49,13 +60,20 @@ pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Resu
 pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
     let options = list_options(input);
     let account = ctx.account().to_owned();
-    let page = ctx.state.store.read(|tx| tx.list_groups(&account, &options))?;
+    let page = ctx
+        .state
+        .store
+        .read(|tx| tx.list_groups(&account, &options))?;
     w.members("Groups", &page.items, |w, g| write_group(w, g));
     truncation(w, &page, |g| &g.name);
     Ok(())
 }
 
-pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn delete(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "GroupName")?;
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
@@ -77,7 +95,11 @@ pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> R
     })
 }
 
-pub(super) fn add_user(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn add_user(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let group = required(input, "GroupName")?;
     let user = required(input, "UserName")?;
     let account = ctx.account().to_owned();

@@ -69,7 +69,12 @@ fn put(ctx: &OpCtx<'_>, input: &Value, kind: PrincipalKind) -> Result<(), ApiErr
     })
 }
 
-fn get(ctx: &OpCtx<'_>, input: &Value, kind: PrincipalKind, w: &mut XmlWriter) -> Result<(), ApiError> {
+fn get(
+    ctx: &OpCtx<'_>,
+    input: &Value,
+    kind: PrincipalKind,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let owner = required(input, owner_member(kind))?;
     let name = required(input, "PolicyName")?;
     let account = ctx.account().to_owned();
@@ -90,11 +95,19 @@ fn get(ctx: &OpCtx<'_>, input: &Value, kind: PrincipalKind, w: &mut XmlWriter) -
     })?;
     w.element(owner_member(kind), owner)
         .element("PolicyName", &policy.name)
-        .element("PolicyDocument", &uri_encode(policy.document.as_bytes(), false));
+        .element(
+            "PolicyDocument",
+            &uri_encode(policy.document.as_bytes(), false),
+        );
     Ok(())
 }
 
-fn list(ctx: &OpCtx<'_>, input: &Value, kind: PrincipalKind, w: &mut XmlWriter) -> Result<(), ApiError> {
+fn list(
+    ctx: &OpCtx<'_>,
+    input: &Value,
+    kind: PrincipalKind,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let owner = required(input, owner_member(kind))?;
     let options = list_options(input);
     let account = ctx.account().to_owned();
@@ -148,6 +161,10 @@ pub(super) fn get_group(c: &mut OpCtx<'_>, i: &Value, w: &mut XmlWriter) -> Resu
 pub(super) fn list_group(c: &mut OpCtx<'_>, i: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
     list(c, i, PrincipalKind::Group, w)
 }
-pub(super) fn delete_group(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn delete_group(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     delete(c, i, PrincipalKind::Group)
 }

@@ -37,7 +37,11 @@ fn version_not_found(arn: &str, version: &str) -> ApiError {
     ))
 }
 
-pub(super) fn create(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn create(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "PolicyName")?;
     let document = required(input, "PolicyDocument")?;
     let path = input.str_member("Path").unwrap_or("/");
@@ -85,7 +89,10 @@ pub(super) fn create(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> R
 pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
     let policy_arn = required(input, "PolicyArn")?;
     let account = ctx.account().to_owned();
-    let policy = ctx.state.store.read(|tx| tx.get_policy(&account, policy_arn))?;
+    let policy = ctx
+        .state
+        .store
+        .read(|tx| tx.get_policy(&account, policy_arn))?;
     w.start("Policy");
     write_policy(w, &policy);
     w.end();
@@ -139,7 +146,11 @@ fn local_policy(
     Ok(tx.get_policy(account, policy_arn)?)
 }
 
-pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn delete(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let policy_arn = required(input, "PolicyArn")?;
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
@@ -159,7 +170,12 @@ pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> R
     })
 }
 
-fn write_version(w: &mut XmlWriter, version: &PolicyVersion, policy: &ManagedPolicy, document: bool) {
+fn write_version(
+    w: &mut XmlWriter,
+    version: &PolicyVersion,
+    policy: &ManagedPolicy,
+    document: bool,
+) {
     if document {
         // IAM returns the document URL-encoded (RFC 3986).
         w.element("Document", &uri_encode(version.document.as_bytes(), false));
@@ -179,8 +195,8 @@ pub(super) fn get_version(
     let account = ctx.account().to_owned();
     let (policy, version) = ctx.state.store.read(|tx| -> Result<_, ApiError> {
         let policy = tx.get_policy(&account, policy_arn)?;
-        let number =
-            parse_version_id(version_id).ok_or_else(|| version_not_found(policy_arn, version_id))?;
+        let number = parse_version_id(version_id)
+            .ok_or_else(|| version_not_found(policy_arn, version_id))?;
         let version = tx
             .get_policy_version(&policy.id, number)
             .map_err(|_| version_not_found(policy_arn, version_id))?;
@@ -246,7 +262,9 @@ pub(super) fn list_versions(
         let versions = tx.list_policy_versions(&policy.id)?;
         Ok((policy, versions))
     })?;
-    w.members("Versions", &versions, |w, v| write_version(w, v, &policy, false));
+    w.members("Versions", &versions, |w, v| {
+        write_version(w, v, &policy, false)
+    });
     w.element("IsTruncated", bool_text(false));
     Ok(())
 }
@@ -262,8 +280,8 @@ pub(super) fn set_default_version(
     let now = Timestamp::from_secs(ctx.now);
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         let mut policy = local_policy(tx, &account, policy_arn)?;
-        let number =
-            parse_version_id(version_id).ok_or_else(|| version_not_found(policy_arn, version_id))?;
+        let number = parse_version_id(version_id)
+            .ok_or_else(|| version_not_found(policy_arn, version_id))?;
         tx.get_policy_version(&policy.id, number)
             .map_err(|_| version_not_found(policy_arn, version_id))?;
         policy.default_version = number;
@@ -283,8 +301,8 @@ pub(super) fn delete_version(
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         let policy = local_policy(tx, &account, policy_arn)?;
-        let number =
-            parse_version_id(version_id).ok_or_else(|| version_not_found(policy_arn, version_id))?;
+        let number = parse_version_id(version_id)
+            .ok_or_else(|| version_not_found(policy_arn, version_id))?;
         if number == policy.default_version {
             return Err(ApiError::DeleteConflict(
                 "Cannot delete the default version of a policy.".to_owned(),
@@ -329,7 +347,11 @@ fn list_attached(
     kind: PrincipalKind,
     w: &mut XmlWriter,
 ) -> Result<(), ApiError> {
-    let member = if kind == PrincipalKind::User { "UserName" } else { "GroupName" };
+    let member = if kind == PrincipalKind::User {
+        "UserName"
+    } else {
+        "GroupName"
+    };
     let name = required(input, member)?;
     let options = list_options(input);
     let account = ctx.account().to_owned();
@@ -351,10 +373,18 @@ pub(super) fn attach_user(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Re
 pub(super) fn detach_user(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
     attach(c, i, PrincipalKind::User, false)
 }
-pub(super) fn attach_group(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn attach_group(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     attach(c, i, PrincipalKind::Group, true)
 }
-pub(super) fn detach_group(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn detach_group(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     attach(c, i, PrincipalKind::Group, false)
 }
 pub(super) fn list_attached_user(
@@ -371,4 +401,3 @@ pub(super) fn list_attached_group(
 ) -> Result<(), ApiError> {
     list_attached(c, i, PrincipalKind::Group, w)
 }
-

@@ -26,7 +26,11 @@ pub(super) fn check_boundary(
     }
 }
 
-pub(super) fn create(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn create(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "UserName")?;
     let path = input.str_member("Path").unwrap_or("/");
     let boundary = input.str_member("PermissionsBoundary");
@@ -80,13 +84,20 @@ pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Resu
 pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
     let options = list_options(input);
     let account = ctx.account().to_owned();
-    let page = ctx.state.store.read(|tx| tx.list_users(&account, &options))?;
+    let page = ctx
+        .state
+        .store
+        .read(|tx| tx.list_users(&account, &options))?;
     w.members("Users", &page.items, |w, user| write_user(w, user));
     truncation(w, &page, |u| &u.name);
     Ok(())
 }
 
-pub(super) fn update(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn update(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "UserName")?;
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
@@ -104,7 +115,11 @@ pub(super) fn update(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> R
     Ok(())
 }
 
-pub(super) fn delete(ctx: &mut OpCtx<'_>, input: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+pub(super) fn delete(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
     let name = required(input, "UserName")?;
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
@@ -160,7 +175,10 @@ pub(super) fn delete_boundary(
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         let mut user = tx.get_user(&account, name)?;
         if user.permissions_boundary.is_none() {
-            return Err(ApiError::NoSuchEntity(not_found(Entity::Policy, "boundary")));
+            return Err(ApiError::NoSuchEntity(not_found(
+                Entity::Policy,
+                "boundary",
+            )));
         }
         user.permissions_boundary = None;
         tx.update_user(&user)?;
