@@ -52,7 +52,7 @@ pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Resu
     w.start("Group");
     write_group(w, &group);
     w.end();
-    w.members("Users", &page.items, |w, u| write_user(w, u));
+    w.members("Users", &page.items, write_user);
     truncation(w, &page, |u| &u.name);
     Ok(())
 }
@@ -64,7 +64,7 @@ pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Res
         .state
         .store
         .read(|tx| tx.list_groups(&account, &options))?;
-    w.members("Groups", &page.items, |w, g| write_group(w, g));
+    w.members("Groups", &page.items, write_group);
     truncation(w, &page, |g| &g.name);
     Ok(())
 }
@@ -143,7 +143,7 @@ pub(super) fn list_for_user(
         .state
         .store
         .read(|tx| tx.list_groups_for_user(&account, user, &options))?;
-    w.members("Groups", &page.items, |w, g| write_group(w, g));
+    w.members("Groups", &page.items, write_group);
     truncation(w, &page, |g| &g.name);
     Ok(())
 }

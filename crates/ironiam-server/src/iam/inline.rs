@@ -127,14 +127,13 @@ fn delete(ctx: &OpCtx<'_>, input: &Value, kind: PrincipalKind) -> Result<(), Api
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         tx.delete_inline_policy(&account, kind, owner, name)
             .map_err(|err| match err {
-                StoreError::NotFound { entity, .. }
-                    if entity == ironiam_store::Entity::InlinePolicy =>
-                {
-                    ApiError::NoSuchEntity(format!(
-                        "The {} policy with name {name} cannot be found.",
-                        kind.arn_resource()
-                    ))
-                }
+                StoreError::NotFound {
+                    entity: ironiam_store::Entity::InlinePolicy,
+                    ..
+                } => ApiError::NoSuchEntity(format!(
+                    "The {} policy with name {name} cannot be found.",
+                    kind.arn_resource()
+                )),
                 other => other.into(),
             })
     })

@@ -128,7 +128,7 @@ pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Res
         })
         .collect();
     let page = paginate(policies, &options, |p| &p.name);
-    w.members("Policies", &page.items, |w, p| write_policy(w, p));
+    w.members("Policies", &page.items, write_policy);
     truncation(w, &page, |p| &p.name);
     Ok(())
 }

@@ -88,7 +88,7 @@ pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Res
         .state
         .store
         .read(|tx| tx.list_users(&account, &options))?;
-    w.members("Users", &page.items, |w, user| write_user(w, user));
+    w.members("Users", &page.items, write_user);
     truncation(w, &page, |u| &u.name);
     Ok(())
 }

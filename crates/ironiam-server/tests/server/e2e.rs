@@ -29,7 +29,7 @@ async fn real_server_answers_signed_requests() {
     // A raw HTTP/1.1 exchange over TCP: no HTTP client dependency needed.
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut raw = format!("POST / HTTP/1.1\r\n");
+    let mut raw = String::from("POST / HTTP/1.1\r\n");
     for (name, value) in request.headers() {
         raw.push_str(&format!("{}: {}\r\n", name, value.to_str().unwrap()));
     }
