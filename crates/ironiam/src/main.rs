@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod serve;
 mod simulate;
 
 /// Self-hostable, AWS-compatible IAM with real MFA.
@@ -21,11 +22,14 @@ struct Cli {
 enum Command {
     /// Evaluate policies against a request offline, like AWS's SimulateCustomPolicy.
     Simulate(Box<simulate::Args>),
+    /// Serve the AWS IAM Query API.
+    Serve(Box<ironiam_server::ServeArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
+        Command::Serve(args) => serve::run(*args),
     }
 }

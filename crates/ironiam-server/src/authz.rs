@@ -1,0 +1,391 @@
+//! Who is calling, and whether their policies allow the call.
+//!
+//! Every IAM call is authorized as `iam:<Action>` against one resource ARN,
+//! chosen from the Service Authorization Reference's resource type for the
+//! action (`data/service-authorization/iam.json`) and the request's
+//! parameters, as `docs/research/iam-authorization.md` describes. The root
+//! user is not restricted by identity policies.
+
+mod cache;
+mod target;
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use ironiam_policy::{
+    Action, Caller, Context, ContextValue, EvalDecision, Policy, PolicyKind, PolicySet, Reason,
+    Request, SetKind, ValueType, decide,
+};
+use ironiam_protocol::model::Value;
+use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, User};
+use ironiam_store::{ListOptions, Transaction};
+
+use crate::http::error::ApiError;
+use crate::time::iso8601;
+
+pub use cache::PolicyCache;
+pub use target::resource_arn;
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// The account the caller belongs to.
+    pub account_id: String,
+    /// The access key that signed the request.
+    pub access_key_id: String,
+    /// The IAM user, or `None` for the root user.
+    pub user: Option<User>,
+    /// The caller as the policy engine sees it.
+    pub caller: Caller,
+}
+
+impl Principal {
+    /// The caller's ARN.
+    pub fn arn(&self) -> &str {
+        &self.caller.arn
+    }
+
+    /// Whether this is the root user.
+    pub fn is_root(&self) -> bool {
+        self.user.is_none()
+    }
+}
+
+/// Resolves the owner of a verified access key.
+///
+/// # Errors
+/// `InvalidClientTokenId` when the owning user is gone.
+pub fn resolve(tx: &mut dyn Transaction, key: &AccessKey) -> Result<Principal, ApiError> {
+    let (user, arn) = match &key.owner {
+        KeyOwner::Root => (None, format!("arn:aws:iam::{}:root", key.account_id)),
+        KeyOwner::User(id) => {
+            let user = tx
+                .get_user_by_id(id)
+                .map_err(|_| ApiError::InvalidClientTokenId)?;
+            let arn = user.arn.clone();
+            (Some(user), arn)
+        }
+    };
+    let caller = Caller::parse(&arn).map_err(|e| ApiError::internal(e.0))?;
+    Ok(Principal {
+        account_id: key.account_id.clone(),
+        access_key_id: key.id.clone(),
+        user,
+        caller,
+    })
+}
+
+/// What the request carried that condition keys are built from.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    /// The current time, UNIX seconds.
+    pub now: i64,
+    /// The client's IP address.
+    pub source_ip: String,
+    /// The region from the signature scope.
+    pub region: String,
+}
+
+/// The outcome of authorization.
+#[derive(Debug, Clone)]
+pub struct Authorized {
+    /// The decision.
+    pub decision: EvalDecision,
+}
+
+/// Per-action facts from the Service Authorization Reference.
+#[derive(Debug, Default)]
+pub(crate) struct ActionInfo {
+    pub(crate) resource_type: Option<String>,
+    pub(crate) condition_keys: Vec<String>,
+}
+
+static ACTIONS: LazyLock<HashMap<String, ActionInfo>> = LazyLock::new(load_actions);
+
+fn load_actions() -> HashMap<String, ActionInfo> {
+    let text = include_str!("../../../data/service-authorization/iam.json");
+    let mut out = HashMap::new();
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        tracing::error!("bundled service authorization data is malformed");
+        return out;
+    };
+    let Some(actions) = value.get("actions").and_then(|a| a.as_object()) else {
+        return out;
+    };
+    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
+        v.and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (name, action) in actions {
+        let mut info = ActionInfo {
+            condition_keys: strings(action.get("condition_keys")),
+            ..ActionInfo::default()
+        };
+        for resource in action
+            .get("resources")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if info.resource_type.is_none()
+                && resource.get("required").and_then(|r| r.as_bool()) == Some(true)
+            {
+                info.resource_type = resource
+                    .get("type")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_owned);
+            }
+            info.condition_keys
+                .extend(strings(resource.get("condition_keys")));
+        }
+        out.insert(name.clone(), info);
+    }
+    out
+}
+
+pub(crate) fn action_info(action: &str) -> Option<&'static ActionInfo> {
+    ACTIONS.get(action)
+}
+
+/// Authorizes `action` for `principal` before the operation runs.
+///
+/// # Errors
+/// `AccessDenied` with AWS's message, or a store fault.
+pub fn authorize(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    principal: &Principal,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Authorized, ApiError> {
+    let Some(user) = &principal.user else {
+        return Ok(Authorized {
+            decision: EvalDecision::Allowed,
+        });
+    };
+    let resource = resource_arn(tx, principal, action, input)?;
+    let context = build_context(tx, principal, user, action, input, facts)?;
+    let account = principal.account_id.as_str();
+    let identity = identity_policies(tx, cache, account, user)?;
+    let boundary = match &user.permissions_boundary {
+        Some(arn) => Some(managed_policy(
+            tx,
+            cache,
+            account,
+            arn,
+            PolicyKind::PermissionsBoundary,
+        )?),
+        None => None,
+    };
+    let refs: Vec<&Policy> = identity.iter().map(Arc::as_ref).collect();
+    let set = PolicySet {
+        identity: &refs,
+        permissions_boundary: boundary.as_deref(),
+        ..PolicySet::default()
+    };
+    let qualified = format!("iam:{action}");
+    let request_action = Action::new(&qualified);
+    let request = Request {
+        caller: &principal.caller,
+        action: &request_action,
+        resource: &resource,
+        resource_account: None,
+        context: &context,
+    };
+    let decision = decide(&set, &request);
+    if decision.decision == EvalDecision::Allowed {
+        return Ok(Authorized {
+            decision: decision.decision,
+        });
+    }
+    Err(ApiError::AccessDenied(denied_message(
+        principal.arn(),
+        &qualified,
+        &display_resource(&resource, account, action),
+        decision.reason,
+    )))
+}
+
+/// AWS's AccessDenied text (IAM User Guide, "Troubleshoot access denied
+/// error messages").
+pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason) -> String {
+    let base =
+        format!("User: {caller} is not authorized to perform: {action} on resource: {resource}");
+    match reason {
+        Reason::ExplicitDeny(SetKind::Identity) => {
+            format!("{base} with an explicit deny in an identity-based policy")
+        }
+        Reason::ExplicitDeny(SetKind::PermissionsBoundary) => {
+            format!("{base} with an explicit deny in a permissions boundary")
+        }
+        Reason::ExplicitDeny(_) => format!("{base} with an explicit deny"),
+        Reason::NoIdentityAllow => {
+            format!("{base} because no identity-based policy allows the {action} action")
+        }
+        Reason::PermissionsBoundaryNoAllow => {
+            format!("{base} because no permissions boundary allows the {action} action")
+        }
+        _ => base,
+    }
+}
+
+/// AWS prints a wildcard resource of a list call as the type's wildcard ARN
+/// (`iam:ListRoles on resource: arn:aws:iam::123456789012:role/*`).
+fn display_resource(resource: &str, account: &str, action: &str) -> String {
+    if resource != "*" {
+        return resource.to_owned();
+    }
+    let kind = match action {
+        "ListUsers" => "user",
+        "ListGroups" => "group",
+        "ListRoles" => "role",
+        "ListPolicies" => "policy",
+        _ => return "*".to_owned(),
+    };
+    format!("arn:aws:iam::{account}:{kind}/*")
+}
+
+fn build_context(
+    tx: &mut dyn Transaction,
+    principal: &Principal,
+    user: &User,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Context, ApiError> {
+    let mut context = Context::new();
+    principal.caller.add_derived_keys(&mut context);
+    context.insert("aws:userid", ContextValue::string(user.id.clone()));
+    for tag in &user.tags {
+        context.insert(
+            &format!("aws:PrincipalTag/{}", tag.key),
+            ContextValue::string(tag.value.clone()),
+        );
+    }
+    context.insert(
+        "aws:CurrentTime",
+        ContextValue::typed(ValueType::Date, iso8601(facts.now)),
+    );
+    context.insert(
+        "aws:EpochTime",
+        ContextValue::typed(ValueType::Numeric, facts.now.to_string()),
+    );
+    context.insert(
+        "aws:SourceIp",
+        ContextValue::typed(ValueType::Ip, facts.source_ip.clone()),
+    );
+    context.insert("aws:SecureTransport", ContextValue::boolean(false));
+    context.insert(
+        "aws:RequestedRegion",
+        ContextValue::string(facts.region.clone()),
+    );
+    // aws:MultiFactorAuthPresent is absent for long-term access keys, as in AWS.
+    let keys = action_info(action)
+        .map(|i| i.condition_keys.as_slice())
+        .unwrap_or_default();
+    let has = |key: &str| keys.iter().any(|k| k == key);
+    if has("iam:PolicyARN")
+        && let Some(arn) = input.str_member("PolicyArn")
+    {
+        context.insert("iam:PolicyARN", ContextValue::string(arn));
+    }
+    if has("iam:PermissionsBoundary") {
+        let boundary = match input.str_member("PermissionsBoundary") {
+            Some(arn) => Some(arn.to_owned()),
+            None => match input.str_member("UserName") {
+                Some(name) => tx
+                    .get_user(&principal.account_id, name)
+                    .ok()
+                    .and_then(|u| u.permissions_boundary),
+                None => None,
+            },
+        };
+        if let Some(arn) = boundary {
+            context.insert("iam:PermissionsBoundary", ContextValue::string(arn));
+        }
+    }
+    if has("aws:TagKeys") {
+        let tags = input
+            .get("Tags")
+            .and_then(Value::as_list)
+            .unwrap_or_default();
+        let mut tag_keys = Vec::new();
+        for tag in tags {
+            if let (Some(key), Some(value)) = (tag.str_member("Key"), tag.str_member("Value")) {
+                context.insert(
+                    &format!("aws:RequestTag/{key}"),
+                    ContextValue::string(value),
+                );
+                tag_keys.push(key.to_owned());
+            }
+        }
+        if let Some(keys) = input.get("TagKeys").and_then(Value::as_list) {
+            tag_keys.extend(keys.iter().filter_map(|k| k.as_str().map(str::to_owned)));
+        }
+        if !tag_keys.is_empty() {
+            context.insert(
+                "aws:TagKeys",
+                ContextValue::list(ValueType::String, tag_keys),
+            );
+        }
+    }
+    Ok(context)
+}
+
+/// The user's inline and attached policies and those of its groups.
+fn identity_policies(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    user: &User,
+) -> Result<Vec<Arc<Policy>>, ApiError> {
+    let mut out = Vec::new();
+    let mut owners = vec![(PrincipalKind::User, user.name.clone(), user.id.clone())];
+    for group in tx
+        .list_groups_for_user(account, &user.name, &ListOptions::all())?
+        .items
+    {
+        owners.push((PrincipalKind::Group, group.name, group.id));
+    }
+    for (kind, name, id) in owners {
+        for inline in tx
+            .list_inline_policies(account, kind, &name, &ListOptions::all())?
+            .items
+        {
+            let key = format!("inline:{id}:{}", inline.name);
+            out.push(cache.get_or_compile(&key, &inline.document, PolicyKind::Identity)?);
+        }
+        for attached in tx
+            .list_attached_policies(account, kind, &name, &ListOptions::all())?
+            .items
+        {
+            out.push(managed_policy(
+                tx,
+                cache,
+                account,
+                &attached.policy_arn,
+                PolicyKind::Managed,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+fn managed_policy(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    arn: &str,
+    kind: PolicyKind,
+) -> Result<Arc<Policy>, ApiError> {
+    let policy = tx.get_policy(account, arn)?;
+    let version = tx.get_policy_version(&policy.id, policy.default_version)?;
+    let key = format!("managed:{arn}:{}:{kind:?}", version.version);
+    cache.get_or_compile(&key, &version.document, kind)
+}

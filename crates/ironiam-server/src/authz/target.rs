@@ -1,0 +1,92 @@
+//! The resource ARN an IAM call is authorized against.
+
+use ironiam_protocol::model::Value;
+use ironiam_store::Transaction;
+use ironiam_store::record::arn;
+
+use super::{Principal, action_info};
+use crate::http::error::ApiError;
+
+/// The ARN `action` is authorized on: the resource type from the Service
+/// Authorization Reference, instantiated from the request. Create calls name
+/// the resource to be created (with the requested path); calls on existing
+/// resources use the stored path; calls whose `UserName` is optional use the
+/// caller; actions without a resource type use `*`.
+///
+/// # Errors
+/// On a store fault.
+pub fn resource_arn(
+    tx: &mut dyn Transaction,
+    principal: &Principal,
+    action: &str,
+    input: &Value,
+) -> Result<String, ApiError> {
+    let account = principal.account_id.as_str();
+    let resource_type = action_info(action).and_then(|i| i.resource_type.as_deref());
+    let path = input.str_member("Path").unwrap_or("/");
+    let creating = action.starts_with("Create");
+    Ok(match resource_type {
+        Some("user") => {
+            if action == "GetAccessKeyLastUsed"
+                && let Some(key_id) = input.str_member("AccessKeyId")
+            {
+                return Ok(key_owner_arn(tx, principal, key_id));
+            }
+            match input.str_member("UserName") {
+                Some(name) if action == "CreateUser" => arn(account, "user", path, name),
+                Some(name) => existing(tx, account, "user", name, creating),
+                None => principal.arn().to_owned(),
+            }
+        }
+        Some("group") => match input.str_member("GroupName") {
+            Some(name) if action == "CreateGroup" => arn(account, "group", path, name),
+            Some(name) => existing(tx, account, "group", name, false),
+            None => "*".to_owned(),
+        },
+        Some("role") => match input.str_member("RoleName") {
+            Some(name) if action == "CreateRole" => arn(account, "role", path, name),
+            Some(name) => existing(tx, account, "role", name, false),
+            None => "*".to_owned(),
+        },
+        Some("policy") => match (
+            input.str_member("PolicyArn"),
+            input.str_member("PolicyName"),
+        ) {
+            (Some(policy_arn), _) => policy_arn.to_owned(),
+            (None, Some(name)) if action == "CreatePolicy" => arn(account, "policy", path, name),
+            _ => "*".to_owned(),
+        },
+        _ => "*".to_owned(),
+    })
+}
+
+/// The stored ARN of a user, group or role, or the `/`-path ARN when it does
+/// not exist (the operation then answers `NoSuchEntity`).
+fn existing(
+    tx: &mut dyn Transaction,
+    account: &str,
+    kind: &str,
+    name: &str,
+    _creating: bool,
+) -> String {
+    let stored = match kind {
+        "user" => tx.get_user(account, name).ok().map(|u| u.arn),
+        "group" => tx.get_group(account, name).ok().map(|g| g.arn),
+        "role" => tx.get_role(account, name).ok().map(|r| r.arn),
+        _ => None,
+    };
+    stored.unwrap_or_else(|| arn(account, kind, "/", name))
+}
+
+fn key_owner_arn(tx: &mut dyn Transaction, principal: &Principal, key_id: &str) -> String {
+    let owner = tx
+        .get_access_key(key_id)
+        .ok()
+        .and_then(|key| match key.owner {
+            ironiam_store::record::KeyOwner::User(id) => tx.get_user_by_id(&id).ok().map(|u| u.arn),
+            ironiam_store::record::KeyOwner::Root => {
+                Some(format!("arn:aws:iam::{}:root", key.account_id))
+            }
+        });
+    owner.unwrap_or_else(|| principal.arn().to_owned())
+}

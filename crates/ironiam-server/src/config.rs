@@ -1,0 +1,152 @@
+//! Settings for `ironiam serve`, from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default listen address; 4626 spells "IAM" nowhere, it is just free.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:4626";
+/// The default data directory.
+pub const DEFAULT_DATA_DIR: &str = "./ironiam-data";
+/// The default request body limit: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// `ironiam serve` arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "IRONIAM_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Directory for the database, master key, credentials and audit log.
+    #[arg(long, env = "IRONIAM_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+    /// The 12-digit account ID to create on first start (random otherwise).
+    #[arg(long, env = "IRONIAM_ACCOUNT_ID")]
+    pub account_id: Option<String>,
+    /// The root access key ID to create on first start.
+    #[arg(
+        long,
+        env = "IRONIAM_ROOT_ACCESS_KEY_ID",
+        requires = "root_secret_access_key"
+    )]
+    pub root_access_key_id: Option<String>,
+    /// The root secret access key to create on first start.
+    #[arg(
+        long,
+        env = "IRONIAM_ROOT_SECRET_ACCESS_KEY",
+        requires = "root_access_key_id",
+        hide_env_values = true
+    )]
+    pub root_secret_access_key: Option<String>,
+    /// Keep everything in memory and enable `POST /_ironiam/reset`.
+    #[arg(long)]
+    pub ephemeral: bool,
+    /// Where to write the audit log: a file, or `-` for stdout. Default:
+    /// `<data-dir>/audit.jsonl`, or none with `--ephemeral`.
+    #[arg(long, env = "IRONIAM_AUDIT_LOG")]
+    pub audit_log: Option<PathBuf>,
+    /// Largest accepted request body in bytes.
+    #[arg(long, default_value_t = DEFAULT_BODY_LIMIT)]
+    pub body_limit: usize,
+}
+
+/// Where audit records go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditTarget {
+    /// Discarded.
+    None,
+    /// Standard output.
+    Stdout,
+    /// Appended to a file.
+    File(PathBuf),
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Data directory (unused for the database in ephemeral mode).
+    pub data_dir: PathBuf,
+    /// Account ID for the first start.
+    pub account_id: Option<String>,
+    /// Root credentials for the first start.
+    pub root_key: Option<(String, String)>,
+    /// In-memory store and reset endpoint.
+    pub ephemeral: bool,
+    /// Audit log target.
+    pub audit: AuditTarget,
+    /// Body limit in bytes.
+    pub body_limit: usize,
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The account ID is not 12 digits.
+    #[error("account id `{0}` must be 12 digits")]
+    AccountId(String),
+    /// The access key ID does not look like one.
+    #[error("root access key id must be 16 to 128 uppercase letters or digits")]
+    AccessKeyId,
+    /// The secret is empty.
+    #[error("root secret access key must not be empty")]
+    Secret,
+}
+
+impl Config {
+    /// Checks and resolves the arguments.
+    ///
+    /// # Errors
+    /// For a malformed account ID or root key.
+    pub fn from_args(args: ServeArgs) -> Result<Self, ConfigError> {
+        if let Some(id) = &args.account_id
+            && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError::AccountId(id.clone()));
+        }
+        let root_key = match (args.root_access_key_id, args.root_secret_access_key) {
+            (Some(id), Some(secret)) => {
+                if !(16..=128).contains(&id.len())
+                    || !id
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                {
+                    return Err(ConfigError::AccessKeyId);
+                }
+                if secret.is_empty() {
+                    return Err(ConfigError::Secret);
+                }
+                Some((id, secret))
+            }
+            _ => None,
+        };
+        let audit = match args.audit_log {
+            Some(path) if path.as_os_str() == "-" => AuditTarget::Stdout,
+            Some(path) => AuditTarget::File(path),
+            None if args.ephemeral => AuditTarget::None,
+            None => AuditTarget::File(args.data_dir.join("audit.jsonl")),
+        };
+        Ok(Self {
+            listen: args.listen,
+            data_dir: args.data_dir,
+            account_id: args.account_id,
+            root_key,
+            ephemeral: args.ephemeral,
+            audit,
+            body_limit: args.body_limit,
+        })
+    }
+
+    /// An ephemeral configuration for tests: fixed account and root key.
+    pub fn ephemeral_for_tests(account_id: &str, key_id: &str, secret: &str) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::from("."),
+            account_id: Some(account_id.to_owned()),
+            root_key: Some((key_id.to_owned(), secret.to_owned())),
+            ephemeral: true,
+            audit: AuditTarget::None,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}

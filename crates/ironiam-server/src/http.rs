@@ -1,0 +1,169 @@
+//! The HTTP layer: router, the Query endpoint, health, metrics and reset.
+
+pub mod error;
+mod query;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::bootstrap;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::state::{AppState, StartError};
+
+/// The router for `state`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(query::handle).post(query::handle))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route("/_ironiam/reset", post(reset))
+        .with_state(state)
+}
+
+async fn health() -> &'static str {
+    "ok\n"
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn reset(State(state): State<AppState>) -> Response {
+    if !state.ephemeral {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let st = state.clone();
+    match tokio::task::spawn_blocking(move || st.reset()).await {
+        Ok(Ok(())) => (StatusCode::OK, "reset\n").into_response(),
+        Ok(Err(err)) => {
+            tracing::error!(%err, "reset failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+        Err(err) => {
+            tracing::error!(%err, "reset task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Why `serve` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Startup failed.
+    #[error(transparent)]
+    Start(#[from] StartError),
+    /// Listening or serving failed.
+    #[error("cannot serve on {addr}: {source}")]
+    Io {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The credentials file could not be written.
+    #[error(transparent)]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+///
+/// # Errors
+/// When startup or the listener fails.
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let clock = Arc::new(SystemClock);
+    let cfg = config.clone();
+    let (state, identity) = tokio::task::spawn_blocking(move || AppState::open(&cfg, clock))
+        .await
+        .map_err(|e| ServeError::Io {
+            addr: config.listen,
+            source: std::io::Error::other(e.to_string()),
+        })??;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Io {
+            addr: config.listen,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(|source| ServeError::Io {
+        addr: config.listen,
+        source,
+    })?;
+    let endpoint = format!("http://{local}");
+    tracing::info!(%endpoint, account = %identity.account_id, ephemeral = config.ephemeral, "ironiam listening");
+    if let Some(secret) = &identity.new_secret {
+        let mut note = String::new();
+        if !config.ephemeral {
+            let path = bootstrap::write_credentials(
+                &config.data_dir,
+                &endpoint,
+                &identity.root_access_key_id,
+                secret.expose(),
+            )?;
+            note = format!(
+                "\n# Or use the profile written to {}:\n#   export AWS_SHARED_CREDENTIALS_FILE={} AWS_PROFILE=ironiam\n",
+                path.display(),
+                path.display()
+            );
+        }
+        println!(
+            "# ironiam root credentials (shown once); paste into your shell:\n{}{note}",
+            bootstrap::export_lines(&endpoint, &identity.root_access_key_id, secret.expose())
+        );
+    } else {
+        println!(
+            "# ironiam: account {} at {endpoint}; root access key {} (secret in {}/credentials)",
+            identity.account_id,
+            identity.root_access_key_id,
+            config.data_dir.display()
+        );
+    }
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|source| ServeError::Io {
+        addr: local,
+        source,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

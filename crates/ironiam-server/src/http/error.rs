@@ -1,0 +1,172 @@
+//! `ApiError`: every way a request fails, as AWS's code, status and message.
+//!
+//! Internal faults are logged with their details and answered with a bare
+//! `ServiceFailure`; nothing internal reaches the client.
+
+use ironiam_protocol::model::InputError;
+use ironiam_protocol::query::QueryError;
+use ironiam_protocol::sigv4::SigV4Error;
+use ironiam_store::{Entity, StoreError};
+
+/// An IAM API error.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// `NoSuchEntity` (404).
+    #[error("no such entity: {0}")]
+    NoSuchEntity(String),
+    /// `EntityAlreadyExists` (409).
+    #[error("entity already exists: {0}")]
+    EntityAlreadyExists(String),
+    /// `LimitExceeded` (409).
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    /// `DeleteConflict` (409).
+    #[error("delete conflict: {0}")]
+    DeleteConflict(String),
+    /// `MalformedPolicyDocument` (400).
+    #[error("malformed policy document: {0}")]
+    MalformedPolicyDocument(String),
+    /// `InvalidInput` (400).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// `ValidationError` (400) with AWS's message.
+    #[error("validation error: {0}")]
+    Validation(String),
+    /// Query decoding or model validation failed.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Query syntax failed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// `AccessDenied` (403) with AWS's message.
+    #[error("access denied: {0}")]
+    AccessDenied(String),
+    /// SigV4 verification failed.
+    #[error(transparent)]
+    SigV4(#[from] SigV4Error),
+    /// The access key exists but is inactive, or its owner is gone.
+    #[error("inactive or orphaned access key")]
+    InvalidClientTokenId,
+    /// The body is larger than the limit.
+    #[error("request body larger than {0} bytes")]
+    TooLarge(usize),
+    /// `NotImplemented`: a modelled action ironiam does not serve yet.
+    #[error("action `{0}` is not implemented")]
+    NotImplemented(String),
+    /// An internal fault: logged, answered with `ServiceFailure`.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The AWS error code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::NoSuchEntity(_) => "NoSuchEntity",
+            Self::EntityAlreadyExists(_) => "EntityAlreadyExists",
+            Self::LimitExceeded(_) => "LimitExceeded",
+            Self::DeleteConflict(_) => "DeleteConflict",
+            Self::MalformedPolicyDocument(_) => "MalformedPolicyDocument",
+            Self::InvalidInput(_) => "InvalidInput",
+            Self::Validation(_) => "ValidationError",
+            Self::Input(e) => e.code(),
+            Self::Query(e) => e.code(),
+            Self::AccessDenied(_) => "AccessDenied",
+            Self::SigV4(e) => e.code(),
+            Self::InvalidClientTokenId => "InvalidClientTokenId",
+            Self::TooLarge(_) => "RequestEntityTooLarge",
+            Self::NotImplemented(_) => "NotImplemented",
+            Self::Internal(_) => "ServiceFailure",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoSuchEntity(_) => 404,
+            Self::EntityAlreadyExists(_) | Self::LimitExceeded(_) | Self::DeleteConflict(_) => 409,
+            Self::MalformedPolicyDocument(_) | Self::InvalidInput(_) | Self::Validation(_) => 400,
+            Self::Input(e) => e.status(),
+            Self::Query(e) => e.status(),
+            Self::AccessDenied(_) | Self::InvalidClientTokenId => 403,
+            Self::SigV4(e) => e.status(),
+            Self::TooLarge(_) => 413,
+            Self::NotImplemented(_) => 501,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// The `<Message>` the client sees.
+    pub fn message(&self) -> String {
+        match self {
+            Self::NoSuchEntity(m)
+            | Self::EntityAlreadyExists(m)
+            | Self::LimitExceeded(m)
+            | Self::DeleteConflict(m)
+            | Self::MalformedPolicyDocument(m)
+            | Self::InvalidInput(m)
+            | Self::Validation(m)
+            | Self::AccessDenied(m) => m.clone(),
+            Self::Input(e) => e.aws_message(),
+            Self::Query(e) => e.aws_message(),
+            Self::SigV4(e) => e.aws_message(),
+            Self::InvalidClientTokenId => SigV4Error::InvalidClientTokenId.aws_message(),
+            Self::TooLarge(limit) => {
+                format!("Request body must be at most {limit} bytes.")
+            }
+            Self::NotImplemented(action) => {
+                format!("The action {action} is not implemented by ironiam.")
+            }
+            Self::Internal(_) => "An internal error occurred.".to_owned(),
+        }
+    }
+
+    /// `ServiceFailure` for an internal fault; the detail is only logged.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal(detail.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { entity, name } => Self::NoSuchEntity(not_found(entity, &name)),
+            StoreError::AlreadyExists { entity, name } => {
+                Self::EntityAlreadyExists(already_exists(entity, &name))
+            }
+            StoreError::InUse { entity, name } => {
+                Self::DeleteConflict(format!("Cannot delete entity, {entity} {name} is in use."))
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+/// IAM's `NoSuchEntity` wording for each kind of record.
+pub fn not_found(entity: Entity, name: &str) -> String {
+    match entity {
+        Entity::User => format!("The user with name {name} cannot be found."),
+        Entity::Group => format!("The group with name {name} cannot be found."),
+        Entity::Role => format!("The role with name {name} cannot be found."),
+        Entity::Policy => format!("Policy {name} does not exist or is not attachable."),
+        Entity::PolicyVersion => format!("Policy version {name} does not exist."),
+        Entity::InlinePolicy => format!("The policy with name {name} cannot be found."),
+        Entity::AccessKey => format!("The Access Key with id {name} cannot be found"),
+        Entity::LoginProfile => format!("Login Profile for User {name} cannot be found."),
+        Entity::Account => format!("The account {name} cannot be found."),
+    }
+}
+
+/// IAM's `EntityAlreadyExists` wording.
+pub fn already_exists(entity: Entity, name: &str) -> String {
+    match entity {
+        Entity::User => format!("User with name {name} already exists."),
+        Entity::Group => format!("Group with name {name} already exists."),
+        Entity::Role => format!("Role with name {name} already exists."),
+        Entity::Policy => {
+            format!("A policy called {name} already exists. Duplicate names are not allowed.")
+        }
+        Entity::LoginProfile => format!("Login Profile for user {name} already exists."),
+        other => format!("The {other} {name} already exists."),
+    }
+}

@@ -1,0 +1,320 @@
+//! The Query endpoint: authenticate, decode, authorize, run, render, audit.
+
+use std::cell::RefCell;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ironiam_protocol::model::Model;
+use ironiam_protocol::query::{QueryError, QueryParams};
+use ironiam_protocol::sigv4::{self, ExpectedScope, SecretKey};
+use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, XmlWriter};
+use ironiam_store::StoreExt;
+use ironiam_store::id::{OsRandom, RandomSource};
+use ironiam_store::record::{AccessKey, AccessKeyLastUsed, AccessKeyStatus, Timestamp};
+
+use super::error::ApiError;
+use crate::audit::{AuditRecord, UserIdentity};
+use crate::authz::{self, Principal, RequestFacts};
+use crate::iam::{self, OpCtx};
+use crate::state::AppState;
+use crate::time::iso8601;
+
+/// The API version IAM accepts.
+const IAM_VERSION: &str = "2010-05-08";
+
+struct Outcome {
+    action: String,
+    status: u16,
+    body: String,
+}
+
+pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let started = Instant::now();
+    let request_id = new_request_id();
+    let (parts, body) = request.into_parts();
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "127.0.0.1".to_owned());
+    let outcome = match to_bytes(body, state.body_limit).await {
+        Ok(bytes) => {
+            let st = state.clone();
+            let id = request_id.clone();
+            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await {
+                Ok(outcome) => outcome,
+                Err(err) => failure(&request_id, "Unknown", &ApiError::internal(err)),
+            }
+        }
+        Err(_) => failure(
+            &request_id,
+            "Unknown",
+            &ApiError::TooLarge(state.body_limit),
+        ),
+    };
+    state
+        .metrics
+        .record(&outcome.action, outcome.status, started.elapsed());
+    let mut response = (
+        StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, "text/xml")],
+        outcome.body,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-amzn-RequestId", value);
+    }
+    response
+}
+
+fn failure(request_id: &str, action: &str, err: &ApiError) -> Outcome {
+    let status = err.status();
+    if status >= 500 {
+        tracing::error!(request_id, action, error = %err, "request failed");
+    } else {
+        tracing::debug!(request_id, action, error = %err, "request refused");
+    }
+    Outcome {
+        action: action.to_owned(),
+        status,
+        body: xml::error_response(
+            IAM_NAMESPACE,
+            Fault::from_status(status),
+            err.code(),
+            &err.message(),
+            request_id,
+        ),
+    }
+}
+
+/// Everything after the body has been read; runs on a blocking thread.
+fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &str) -> Outcome {
+    let now = state.clock.now();
+    let mut audit = AuditRecord {
+        event_version: "1.08",
+        event_time: iso8601(now.as_secs()),
+        event_source: "iam.amazonaws.com",
+        event_name: "Unknown".to_owned(),
+        aws_region: "us-east-1".to_owned(),
+        source_ip_address: peer.to_owned(),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        user_identity: None,
+        request_id: request_id.to_owned(),
+        error_code: None,
+        error_message: None,
+        decision: "none".to_owned(),
+        event_type: "AwsApiCall",
+        recipient_account_id: state.account_id.clone(),
+    };
+    // The action name is only trusted for audit and metrics once decoded.
+    let params = QueryParams::decode_request(parts.uri.query().unwrap_or_default(), body);
+    if let Ok(p) = &params
+        && let Ok(action) = p.action()
+        && Model::iam().is_ok_and(|m| m.operation(action).is_some())
+    {
+        audit.event_name = action.to_owned();
+    }
+    let result = pipeline(
+        state, parts, body, params, request_id, peer, now, &mut audit,
+    );
+    let outcome = match result {
+        Ok(body) => Outcome {
+            action: audit.event_name.clone(),
+            status: 200,
+            body,
+        },
+        Err(err) => {
+            audit.error_code = Some(err.code().to_owned());
+            audit.error_message = Some(err.message());
+            failure(request_id, &audit.event_name, &err)
+        }
+    };
+    state.audit.write(&audit);
+    outcome
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the steps share these"
+)]
+fn pipeline(
+    state: &AppState,
+    parts: &Parts,
+    body: &[u8],
+    params: Result<QueryParams, QueryError>,
+    request_id: &str,
+    peer: &str,
+    now: ironiam_protocol::time::UnixTime,
+    audit: &mut AuditRecord,
+) -> Result<String, ApiError> {
+    // 1. SigV4.
+    let headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
+        .collect();
+    let query = parts.uri.query().unwrap_or_default();
+    let sig_request = sigv4::Request {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query,
+        headers: &headers,
+        body,
+    };
+    let found: RefCell<Option<AccessKey>> = RefCell::new(None);
+    let lookup = |id: &str| -> Option<SecretKey> {
+        let key = state
+            .store
+            .read(|tx| tx.get_access_key(id))
+            .ok()
+            .filter(|k| k.status == AccessKeyStatus::Active)?;
+        let secret = match state.master_key.decrypt(&key.id, &key.secret) {
+            Ok(secret) => secret,
+            Err(err) => {
+                tracing::error!(%err, "cannot open a stored secret access key");
+                return None;
+            }
+        };
+        let out = SecretKey::new(secret.expose());
+        *found.borrow_mut() = Some(key);
+        Some(out)
+    };
+    let verified = sigv4::verify(
+        &sig_request,
+        now,
+        &lookup,
+        ExpectedScope {
+            service: Some("iam"),
+            regions: None,
+        },
+    )?;
+    let key = found.into_inner().ok_or(ApiError::InvalidClientTokenId)?;
+    let region = verified.scope.region.clone();
+    audit.aws_region = region.clone();
+
+    // 2. Record AccessKeyLastUsed and resolve the caller.
+    let principal = state.store.write(|tx| -> Result<Principal, ApiError> {
+        let mut stored = tx.get_access_key(&key.id)?;
+        stored.last_used = Some(AccessKeyLastUsed {
+            last_used_date: Timestamp::from_secs(now.as_secs()),
+            service_name: "iam".to_owned(),
+            region: region.clone(),
+        });
+        tx.update_access_key(&stored)?;
+        authz::resolve(tx, &stored)
+    })?;
+    audit.user_identity = Some(UserIdentity {
+        kind: if principal.is_root() {
+            "Root"
+        } else {
+            "IAMUser"
+        }
+        .to_owned(),
+        principal_id: principal
+            .user
+            .as_ref()
+            .map_or_else(|| principal.account_id.clone(), |u| u.id.clone()),
+        arn: principal.arn().to_owned(),
+        account_id: principal.account_id.clone(),
+        access_key_id: principal.access_key_id.clone(),
+        user_name: principal.user.as_ref().map(|u| u.name.clone()),
+    });
+
+    // 3. Action, Version and input.
+    let params = params?;
+    let action = params.action()?.to_owned();
+    let version = params.version()?.unwrap_or_default().to_owned();
+    let model = Model::iam().map_err(ApiError::internal)?;
+    let invalid = || {
+        ApiError::Query(QueryError::InvalidAction {
+            action: action.clone(),
+            version: version.clone(),
+        })
+    };
+    if version != IAM_VERSION {
+        return Err(invalid());
+    }
+    let operation = model.operation(&action).ok_or_else(invalid)?;
+    let decoded = model.decode_input(operation, &params)?;
+    let Some(op) = iam::lookup(&action) else {
+        return Err(ApiError::NotImplemented(action));
+    };
+
+    // 4. Authorize, then run.
+    let facts = RequestFacts {
+        now: now.as_secs(),
+        source_ip: peer.to_owned(),
+        region,
+    };
+    let authorized = state.store.read(|tx| {
+        authz::authorize(
+            tx,
+            &state.cache,
+            &principal,
+            &action,
+            &decoded.value,
+            &facts,
+        )
+    });
+    audit.decision = match &authorized {
+        Ok(a) => a.decision.as_str().to_owned(),
+        Err(ApiError::AccessDenied(m)) if m.contains("explicit deny") => "explicitDeny".to_owned(),
+        Err(ApiError::AccessDenied(_)) => "implicitDeny".to_owned(),
+        Err(_) => "none".to_owned(),
+    };
+    authorized?;
+    let mut ctx = OpCtx {
+        state,
+        principal: &principal,
+        now: now.as_secs(),
+    };
+    let mut writer = XmlWriter::new();
+    (op.handler)(&mut ctx, &decoded.value, &mut writer)?;
+    let result = writer.finish();
+    if operation.result_wrapper().is_none() {
+        return Ok(xml::empty_response(&op.response, IAM_NAMESPACE, request_id));
+    }
+    // The result's children were written by the operation; element names come
+    // from the dispatch table and the model, never from the client.
+    let response = &op.response;
+    let wrapper = &op.result;
+    let mut meta = XmlWriter::new();
+    meta.start("ResponseMetadata")
+        .element("RequestId", request_id)
+        .end();
+    let meta = meta.finish();
+    let mut out = String::with_capacity(result.len() + 256);
+    out.push_str(&format!(
+        "<{response} xmlns=\"{IAM_NAMESPACE}\"><{wrapper}>"
+    ));
+    out.push_str(&result);
+    out.push_str(&format!("</{wrapper}>{meta}</{response}>"));
+    Ok(out)
+}
+
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    if OsRandom.fill(&mut bytes).is_err() {
+        return "00000000-0000-4000-8000-000000000000".to_owned();
+    }
+    let hex = ironiam_protocol::encoding::hex_lower(&bytes);
+    let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default().to_owned();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}

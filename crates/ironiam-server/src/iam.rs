@@ -1,0 +1,126 @@
+//! The IAM operations, one module per resource.
+//!
+//! Each operation is a [`Handler`]: it reads the validated input, does its
+//! work in one store transaction, and writes the children of its
+//! `<{Action}Result>` element (member names from botocore's output shapes).
+
+mod access_key;
+mod group;
+mod inline;
+mod managed;
+mod output;
+mod user;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use ironiam_protocol::model::Value;
+use ironiam_protocol::xml::XmlWriter;
+
+use crate::authz::Principal;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// What an operation can see.
+#[derive(Debug)]
+pub struct OpCtx<'a> {
+    /// The shared state.
+    pub state: &'a AppState,
+    /// The caller.
+    pub principal: &'a Principal,
+    /// The request time, UNIX seconds.
+    pub now: i64,
+}
+
+impl OpCtx<'_> {
+    /// The account the call acts in.
+    pub fn account(&self) -> &str {
+        &self.principal.account_id
+    }
+}
+
+/// An operation.
+pub type Handler = fn(&mut OpCtx<'_>, &Value, &mut XmlWriter) -> Result<(), ApiError>;
+
+/// An operation and its response element names.
+#[derive(Debug)]
+pub struct Op {
+    /// The handler.
+    pub handler: Handler,
+    /// `{Action}Response`.
+    pub response: String,
+    /// `{Action}Result`.
+    pub result: String,
+}
+
+static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
+    let table: &[(&'static str, Handler)] = &[
+        ("CreateUser", user::create),
+        ("GetUser", user::get),
+        ("ListUsers", user::list),
+        ("UpdateUser", user::update),
+        ("DeleteUser", user::delete),
+        ("PutUserPermissionsBoundary", user::put_boundary),
+        ("DeleteUserPermissionsBoundary", user::delete_boundary),
+        ("CreateAccessKey", access_key::create),
+        ("ListAccessKeys", access_key::list),
+        ("UpdateAccessKey", access_key::update),
+        ("DeleteAccessKey", access_key::delete),
+        ("GetAccessKeyLastUsed", access_key::last_used),
+        ("CreatePolicy", managed::create),
+        ("GetPolicy", managed::get),
+        ("ListPolicies", managed::list),
+        ("DeletePolicy", managed::delete),
+        ("GetPolicyVersion", managed::get_version),
+        ("CreatePolicyVersion", managed::create_version),
+        ("ListPolicyVersions", managed::list_versions),
+        ("SetDefaultPolicyVersion", managed::set_default_version),
+        ("DeletePolicyVersion", managed::delete_version),
+        ("AttachUserPolicy", managed::attach_user),
+        ("DetachUserPolicy", managed::detach_user),
+        ("ListAttachedUserPolicies", managed::list_attached_user),
+        ("AttachGroupPolicy", managed::attach_group),
+        ("DetachGroupPolicy", managed::detach_group),
+        ("ListAttachedGroupPolicies", managed::list_attached_group),
+        ("PutUserPolicy", inline::put_user),
+        ("GetUserPolicy", inline::get_user),
+        ("ListUserPolicies", inline::list_user),
+        ("DeleteUserPolicy", inline::delete_user),
+        ("PutGroupPolicy", inline::put_group),
+        ("GetGroupPolicy", inline::get_group),
+        ("ListGroupPolicies", inline::list_group),
+        ("DeleteGroupPolicy", inline::delete_group),
+        ("CreateGroup", group::create),
+        ("GetGroup", group::get),
+        ("ListGroups", group::list),
+        ("DeleteGroup", group::delete),
+        ("AddUserToGroup", group::add_user),
+        ("RemoveUserFromGroup", group::remove_user),
+        ("ListGroupsForUser", group::list_for_user),
+    ];
+    table
+        .iter()
+        .map(|(name, handler)| {
+            (
+                *name,
+                Op {
+                    handler: *handler,
+                    response: format!("{name}Response"),
+                    result: format!("{name}Result"),
+                },
+            )
+        })
+        .collect()
+});
+
+/// The operation for `action`, if ironiam implements it.
+pub fn lookup(action: &str) -> Option<&'static Op> {
+    OPS.get(action)
+}
+
+/// The names of every implemented action.
+pub fn implemented() -> Vec<&'static str> {
+    let mut names: Vec<_> = OPS.keys().copied().collect();
+    names.sort_unstable();
+    names
+}

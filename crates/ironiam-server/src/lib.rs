@@ -1,0 +1,35 @@
+//! # ironiam-server
+//!
+//! The AWS IAM Query API endpoint: `ironiam serve`.
+//!
+//! - [`config`]: command-line and environment settings.
+//! - [`bootstrap`]: first start (account, root access key, credentials file,
+//!   AWS managed policies).
+//! - [`clock`]: the injected clock.
+//! - [`state`]: what every request shares.
+//! - [`http`]: the router, request pipeline and AWS error rendering.
+//! - [`authz`]: who the caller is and whether policies allow the call.
+//! - [`iam`]: the IAM operations, one module per resource.
+//! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
+//!
+//! # Design notes
+//! Store calls are synchronous; the whole signed-request pipeline after the
+//! body is read runs in `spawn_blocking`. The audit log goes to
+//! `<data-dir>/audit.jsonl` in persistent mode and nowhere in ephemeral mode
+//! unless `--audit-log` names a file (or `-` for stdout).
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod authz;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod iam;
+pub mod metrics;
+pub mod state;
+pub mod time;
+
+pub use config::{Config, ServeArgs};
+pub use http::{router, serve};
+pub use state::AppState;
