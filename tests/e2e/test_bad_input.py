@@ -3,6 +3,7 @@ badly signed, from a clock off by more than 15 minutes, malformed, oversized, or
 wrong API version."""
 
 import datetime
+from unittest import mock
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,10 +32,12 @@ def signed(endpoint, body, secret=ROOT_SECRET, when=None):
     request = AWSRequest(method="POST", url=endpoint + "/", data=body,
                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     auth = SigV4Auth(Credentials(ROOT_KEY_ID, secret), "iam", REGION)
-    if when is not None:
+    if when is None:
+        auth.add_auth(request)
+    else:
         # botocore stamps the current time; sign as if at `when` instead.
-        auth._timestamp = lambda: when.strftime("%Y%m%dT%H%M%SZ")  # noqa: SLF001
-    auth.add_auth(request)
+        with mock.patch("botocore.auth.get_current_datetime", return_value=when):
+            auth.add_auth(request)
     return dict(request.headers.items())
 
 

@@ -207,7 +207,7 @@ pub fn authorize(
     Err(ApiError::AccessDenied(denied_message(
         principal.arn(),
         &qualified,
-        &display_resource(&resource, account, action),
+        &resource,
         decision.reason,
     )))
 }
@@ -233,22 +233,6 @@ pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason
         }
         _ => base,
     }
-}
-
-/// AWS prints a wildcard resource of a list call as the type's wildcard ARN
-/// (`iam:ListRoles on resource: arn:aws:iam::123456789012:role/*`).
-fn display_resource(resource: &str, account: &str, action: &str) -> String {
-    if resource != "*" {
-        return resource.to_owned();
-    }
-    let kind = match action {
-        "ListUsers" => "user",
-        "ListGroups" => "group",
-        "ListRoles" => "role",
-        "ListPolicies" => "policy",
-        _ => return "*".to_owned(),
-    };
-    format!("arn:aws:iam::{account}:{kind}/*")
 }
 
 fn build_context(

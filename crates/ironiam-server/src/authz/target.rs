@@ -22,6 +22,20 @@ pub fn resource_arn(
     input: &Value,
 ) -> Result<String, ApiError> {
     let account = principal.account_id.as_str();
+    // The list calls are evaluated against the type's ARN with the path prefix, as
+    // AWS's own denials show (`iam:ListUsers on resource: arn:aws:iam::123456789012:user/`),
+    // although the Service Authorization Reference now lists no resource type for them.
+    let listed = match action {
+        "ListUsers" => Some("user"),
+        "ListGroups" => Some("group"),
+        "ListRoles" => Some("role"),
+        "ListPolicies" => Some("policy"),
+        _ => None,
+    };
+    if let Some(kind) = listed {
+        let prefix = input.str_member("PathPrefix").unwrap_or("/");
+        return Ok(format!("arn:aws:iam::{account}:{kind}{prefix}"));
+    }
     let resource_type = action_info(action).and_then(|i| i.resource_type.as_deref());
     let path = input.str_member("Path").unwrap_or("/");
     let creating = action.starts_with("Create");

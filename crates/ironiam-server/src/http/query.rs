@@ -246,9 +246,6 @@ fn pipeline(
     }
     let operation = model.operation(&action).ok_or_else(invalid)?;
     let decoded = model.decode_input(operation, &params)?;
-    let Some(op) = iam::lookup(&action) else {
-        return Err(ApiError::NotImplemented(action));
-    };
 
     // 4. Authorize, then run.
     let facts = RequestFacts {
@@ -273,6 +270,11 @@ fn pipeline(
         Err(_) => "none".to_owned(),
     };
     authorized?;
+    // Authorization comes first even for operations ironiam does not run yet: a caller
+    // who may not call one gets AWS's AccessDenied, not "not implemented".
+    let Some(op) = iam::lookup(&action) else {
+        return Err(ApiError::NotImplemented(action));
+    };
     let mut ctx = OpCtx {
         state,
         principal: &principal,
