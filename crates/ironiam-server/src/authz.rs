@@ -23,7 +23,7 @@ use ironiam_store::{ListOptions, Transaction};
 use crate::http::error::ApiError;
 use crate::time::iso8601;
 
-pub use cache::PolicyCache;
+pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
 pub use target::resource_arn;
 
 /// The authenticated caller.
@@ -158,7 +158,7 @@ pub(crate) fn action_info(action: &str) -> Option<&'static ActionInfo> {
 /// `AccessDenied` with AWS's message, or a store fault.
 pub fn authorize(
     tx: &mut dyn Transaction,
-    cache: &PolicyCache,
+    policies: &CallerPolicies,
     principal: &Principal,
     action: &str,
     input: &Value,
@@ -171,22 +171,10 @@ pub fn authorize(
     };
     let resource = resource_arn(tx, principal, action, input)?;
     let context = build_context(tx, principal, user, action, input, facts)?;
-    let account = principal.account_id.as_str();
-    let identity = identity_policies(tx, cache, account, user)?;
-    let boundary = match &user.permissions_boundary {
-        Some(arn) => Some(managed_policy(
-            tx,
-            cache,
-            account,
-            arn,
-            PolicyKind::PermissionsBoundary,
-        )?),
-        None => None,
-    };
-    let refs: Vec<&Policy> = identity.iter().map(Arc::as_ref).collect();
+    let refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
     let set = PolicySet {
         identity: &refs,
-        permissions_boundary: boundary.as_deref(),
+        permissions_boundary: policies.boundary.as_deref(),
         ..PolicySet::default()
     };
     let qualified = format!("iam:{action}");
@@ -323,6 +311,37 @@ fn build_context(
 }
 
 /// The user's inline and attached policies and those of its groups.
+/// The caller's identity policies (its own and its groups', inline and attached) and its
+/// permissions boundary, compiled. The root user has none.
+///
+/// # Errors
+/// A store fault, or a stored document that no longer compiles.
+pub fn caller_policies(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    principal: &Principal,
+) -> Result<CallerPolicies, ApiError> {
+    let Some(user) = &principal.user else {
+        return Ok(CallerPolicies {
+            identity: Vec::new(),
+            boundary: None,
+        });
+    };
+    let account = principal.account_id.as_str();
+    let identity = identity_policies(tx, cache, account, user)?;
+    let boundary = match &user.permissions_boundary {
+        Some(arn) => Some(managed_policy(
+            tx,
+            cache,
+            account,
+            arn,
+            PolicyKind::PermissionsBoundary,
+        )?),
+        None => None,
+    };
+    Ok(CallerPolicies { identity, boundary })
+}
+
 fn identity_policies(
     tx: &mut dyn Transaction,
     cache: &PolicyCache,

@@ -7,7 +7,7 @@ use ironiam_store::secret::{self, MasterKey};
 use ironiam_store::{SqliteStore, Store};
 
 use crate::audit::AuditLog;
-use crate::authz::PolicyCache;
+use crate::authz::{CallerCache, PolicyCache};
 use crate::bootstrap::{self, BootstrapError, Identity};
 use crate::clock::Clock;
 use crate::config::Config;
@@ -40,6 +40,8 @@ pub struct Inner {
     pub audit: AuditLog,
     /// Compiled policies.
     pub cache: PolicyCache,
+    /// Callers' keys, principals and policies, per write generation.
+    pub callers: CallerCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -126,6 +128,7 @@ impl AppState {
             metrics: Metrics::default(),
             audit,
             cache: PolicyCache::default(),
+            callers: CallerCache::default(),
         }));
         Ok((state, identity))
     }
@@ -138,6 +141,7 @@ impl AppState {
     pub fn reset(&self) -> Result<(), StartError> {
         self.store.reset()?;
         self.cache.clear();
+        self.callers.bump();
         let root = self
             .reset_root
             .as_ref()

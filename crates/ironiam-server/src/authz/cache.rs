@@ -69,3 +69,78 @@ impl PolicyCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
+
+/// What a request needs to know about the key that signed it, and its owner's policies:
+/// read from the store once, then reused until any IAM write changes the account.
+#[derive(Debug, Clone)]
+pub struct CallerSnapshot {
+    /// The stored access key (its secret still sealed).
+    pub key: ironiam_store::record::AccessKey,
+    /// The secret, unsealed, for SigV4.
+    pub secret: ironiam_protocol::sigv4::SecretKey,
+    /// The caller.
+    pub principal: crate::authz::Principal,
+    /// The caller's identity policies and permissions boundary, compiled; `None` until
+    /// the first authorization.
+    pub policies: Option<Arc<CallerPolicies>>,
+}
+
+/// The compiled identity policies and boundary of one user.
+#[derive(Debug)]
+pub struct CallerPolicies {
+    /// Inline and attached policies of the user and of its groups.
+    pub identity: Vec<Arc<Policy>>,
+    /// The permissions boundary.
+    pub boundary: Option<Arc<Policy>>,
+}
+
+/// Snapshots of callers by access key id, stamped with the write generation they were
+/// read at. Every operation that can change users, groups, policies or keys bumps the
+/// generation (see `http::query`), which retires every snapshot at once: a read after a
+/// write always sees the write, with no invalidation logic per entity.
+#[derive(Debug, Default)]
+pub struct CallerCache {
+    generation: std::sync::atomic::AtomicU64,
+    map: Mutex<HashMap<String, (u64, CallerSnapshot)>>,
+}
+
+impl CallerCache {
+    /// The current write generation.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Retires every snapshot: call after any write that may change a caller.
+    pub fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.lock().clear();
+    }
+
+    /// The snapshot of `key_id`, if it is from the current generation.
+    pub fn get(&self, key_id: &str) -> Option<CallerSnapshot> {
+        let generation = self.generation();
+        self.lock()
+            .get(key_id)
+            .filter(|(stamp, _)| *stamp == generation)
+            .map(|(_, snapshot)| snapshot.clone())
+    }
+
+    /// Stores a snapshot read at `generation` (a snapshot read before a bump is dropped).
+    pub fn put(&self, generation: u64, snapshot: CallerSnapshot) {
+        if generation != self.generation() {
+            return;
+        }
+        let mut map = self.lock();
+        if map.len() >= MAX_ENTRIES {
+            map.clear();
+        }
+        map.insert(snapshot.key.id.clone(), (generation, snapshot));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, CallerSnapshot)>> {
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

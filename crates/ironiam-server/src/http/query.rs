@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
@@ -15,11 +16,12 @@ use ironiam_protocol::sigv4::{self, ExpectedScope, SecretKey};
 use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, XmlWriter};
 use ironiam_store::StoreExt;
 use ironiam_store::id::{OsRandom, RandomSource};
-use ironiam_store::record::{AccessKey, AccessKeyLastUsed, AccessKeyStatus, Timestamp};
+use ironiam_store::record::{AccessKeyLastUsed, AccessKeyStatus, Timestamp};
 
 use super::error::ApiError;
 use crate::audit::{AuditRecord, UserIdentity};
-use crate::authz::{self, Principal, RequestFacts};
+use crate::authz::CallerSnapshot;
+use crate::authz::{self, RequestFacts};
 use crate::iam::{self, OpCtx};
 use crate::state::AppState;
 use crate::time::iso8601;
@@ -147,6 +149,18 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     clippy::too_many_arguments,
     reason = "one call site; the steps share these"
 )]
+/// How long a recorded AccessKeyLastUsed date stays current before a new request records
+/// it again.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+/// Whether an operation can change users, groups, policies or keys. Reads are `Get*`,
+/// `List*`, `Simulate*` and `Generate*` (which writes a report, not an identity).
+fn mutates(action: &str) -> bool {
+    !["Get", "List", "Simulate", "Generate"]
+        .iter()
+        .any(|prefix| action.starts_with(prefix))
+}
+
 fn pipeline(
     state: &AppState,
     parts: &Parts,
@@ -171,23 +185,39 @@ fn pipeline(
         headers: &headers,
         body,
     };
-    let found: RefCell<Option<AccessKey>> = RefCell::new(None);
+    // The caller's key, principal and policies come from the snapshot cache when no
+    // write happened since they were read; otherwise from the store.
+    let generation = state.callers.generation();
+    let found: RefCell<Option<CallerSnapshot>> = RefCell::new(None);
     let lookup = |id: &str| -> Option<SecretKey> {
-        let key = state
+        if let Some(snapshot) = state.callers.get(id) {
+            let secret = snapshot.secret.clone();
+            *found.borrow_mut() = Some(snapshot);
+            return Some(secret);
+        }
+        let (key, principal) = state
             .store
-            .read(|tx| tx.get_access_key(id))
+            .read(|tx| -> Result<_, ApiError> {
+                let key = tx.get_access_key(id)?;
+                let principal = authz::resolve(tx, &key)?;
+                Ok((key, principal))
+            })
             .ok()
-            .filter(|k| k.status == AccessKeyStatus::Active)?;
+            .filter(|(key, _)| key.status == AccessKeyStatus::Active)?;
         let secret = match state.master_key.decrypt(&key.id, &key.secret) {
-            Ok(secret) => secret,
+            Ok(secret) => SecretKey::new(secret.expose()),
             Err(err) => {
                 tracing::error!(%err, "cannot open a stored secret access key");
                 return None;
             }
         };
-        let out = SecretKey::new(secret.expose());
-        *found.borrow_mut() = Some(key);
-        Some(out)
+        *found.borrow_mut() = Some(CallerSnapshot {
+            key,
+            secret: secret.clone(),
+            principal,
+            policies: None,
+        });
+        Some(secret)
     };
     let verified = sigv4::verify(
         &sig_request,
@@ -198,21 +228,33 @@ fn pipeline(
             regions: None,
         },
     )?;
-    let key = found.into_inner().ok_or(ApiError::InvalidClientTokenId)?;
+    let mut snapshot = found.into_inner().ok_or(ApiError::InvalidClientTokenId)?;
     let region = verified.scope.region.clone();
     audit.aws_region = region.clone();
 
-    // 2. Record AccessKeyLastUsed and resolve the caller.
-    let principal = state.store.write(|tx| -> Result<Principal, ApiError> {
-        let mut stored = tx.get_access_key(&key.id)?;
-        stored.last_used = Some(AccessKeyLastUsed {
+    // 2. Record AccessKeyLastUsed, at most once a minute per key: a write per request
+    //    would serialize every call on the store for a date nobody reads to the second.
+    let recorded = snapshot.key.last_used.as_ref();
+    let stale = recorded.is_none_or(|used| {
+        now.as_secs() - used.last_used_date.as_secs() >= LAST_USED_RESOLUTION_SECS
+            || used.region != region
+    });
+    if stale {
+        let last_used = AccessKeyLastUsed {
             last_used_date: Timestamp::from_secs(now.as_secs()),
             service_name: "iam".to_owned(),
             region: region.clone(),
-        });
-        tx.update_access_key(&stored)?;
-        authz::resolve(tx, &stored)
-    })?;
+        };
+        let key_id = snapshot.key.id.clone();
+        state.store.write(|tx| -> Result<(), ApiError> {
+            let mut stored = tx.get_access_key(&key_id)?;
+            stored.last_used = Some(last_used.clone());
+            tx.update_access_key(&stored)?;
+            Ok(())
+        })?;
+        snapshot.key.last_used = Some(last_used);
+    }
+    let principal = snapshot.principal.clone();
     audit.user_identity = Some(UserIdentity {
         kind: if principal.is_root() {
             "Root"
@@ -253,16 +295,22 @@ fn pipeline(
         source_ip: peer.to_owned(),
         region,
     };
-    let authorized = state.store.read(|tx| {
-        authz::authorize(
-            tx,
-            &state.cache,
-            &principal,
-            &action,
-            &decoded.value,
-            &facts,
-        )
-    });
+    let policies = match &snapshot.policies {
+        Some(policies) => Arc::clone(policies),
+        None => {
+            let policies = Arc::new(
+                state
+                    .store
+                    .read(|tx| authz::caller_policies(tx, &state.cache, &principal))?,
+            );
+            snapshot.policies = Some(Arc::clone(&policies));
+            policies
+        }
+    };
+    state.callers.put(generation, snapshot);
+    let authorized = state
+        .store
+        .read(|tx| authz::authorize(tx, &policies, &principal, &action, &decoded.value, &facts));
     audit.decision = match &authorized {
         Ok(a) => a.decision.as_str().to_owned(),
         Err(ApiError::AccessDenied(m)) if m.contains("explicit deny") => "explicitDeny".to_owned(),
@@ -281,7 +329,14 @@ fn pipeline(
         now: now.as_secs(),
     };
     let mut writer = XmlWriter::new();
-    (op.handler)(&mut ctx, &decoded.value, &mut writer)?;
+    let outcome = (op.handler)(&mut ctx, &decoded.value, &mut writer);
+    if mutates(&action) {
+        // Whatever it changed (a policy, a membership, a key), no caller snapshot read
+        // before it may be used after it. Done on failure too: a failed operation may
+        // still have written part of its work outside a transaction.
+        state.callers.bump();
+    }
+    outcome?;
     let result = writer.finish();
     if operation.result_wrapper().is_none() {
         return Ok(xml::empty_response(&op.response, IAM_NAMESPACE, request_id));
