@@ -145,10 +145,6 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     outcome
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; the steps share these"
-)]
 /// How long a recorded AccessKeyLastUsed date stays current before a new request records
 /// it again.
 const LAST_USED_RESOLUTION_SECS: i64 = 60;
@@ -161,6 +157,10 @@ fn mutates(action: &str) -> bool {
         .any(|prefix| action.starts_with(prefix))
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the steps share these"
+)]
 fn pipeline(
     state: &AppState,
     parts: &Parts,
