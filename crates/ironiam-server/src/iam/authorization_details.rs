@@ -16,7 +16,9 @@ use ironiam_store::record::{
 use ironiam_store::{ListOptions, StoreExt, Transaction};
 
 use super::OpCtx;
-use super::output::{DEFAULT_MAX_ITEMS, bool_text, write_boundary, write_role_last_used, write_tags};
+use super::output::{
+    DEFAULT_MAX_ITEMS, bool_text, write_boundary, write_role_last_used, write_tags,
+};
 use crate::bootstrap::AWS_POLICY_PREFIX;
 use crate::http::error::ApiError;
 use crate::time::iso8601;
@@ -90,7 +92,12 @@ fn entries(
     let all = ListOptions::all();
     let mut out = Vec::new();
     if filter.users {
-        out.extend(tx.list_users(account, &all)?.items.into_iter().map(Entry::User));
+        out.extend(
+            tx.list_users(account, &all)?
+                .items
+                .into_iter()
+                .map(Entry::User),
+        );
     }
     if filter.groups {
         out.extend(
@@ -101,7 +108,12 @@ fn entries(
         );
     }
     if filter.roles {
-        out.extend(tx.list_roles(account, &all)?.items.into_iter().map(Entry::Role));
+        out.extend(
+            tx.list_roles(account, &all)?
+                .items
+                .into_iter()
+                .map(Entry::Role),
+        );
     }
     if filter.local || filter.aws {
         let policies = tx.list_policies(account, &all, false)?.items;
@@ -124,8 +136,8 @@ fn entries(
 fn detail(tx: &mut dyn Transaction, account: &str, entry: Entry) -> Result<Detail, ApiError> {
     let all = ListOptions::all();
     let policies = |tx: &mut dyn Transaction,
-                        kind: PrincipalKind,
-                        name: &str|
+                    kind: PrincipalKind,
+                    name: &str|
      -> Result<(Vec<InlinePolicy>, Vec<AttachedPolicy>), ApiError> {
         Ok((
             tx.list_inline_policies(account, kind, name, &all)?.items,
@@ -203,10 +215,8 @@ pub(super) fn get(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Resu
 
 fn write_inline(w: &mut XmlWriter, list: &'static str, inline: &[InlinePolicy]) {
     w.members(list, inline, |w, p| {
-        w.element("PolicyName", &p.name).element(
-            "PolicyDocument",
-            &uri_encode(p.document.as_bytes(), false),
-        );
+        w.element("PolicyName", &p.name)
+            .element("PolicyDocument", &uri_encode(p.document.as_bytes(), false));
     });
 }
 
@@ -227,18 +237,22 @@ fn write(w: &mut XmlWriter, details: &[Detail]) {
         } => Some((user, inline, attached, groups)),
         _ => None,
     });
-    w.members("UserDetailList", users, |w, (user, inline, attached, groups)| {
-        w.element("Path", &user.path)
-            .element("UserName", &user.name)
-            .element("UserId", &user.id)
-            .element("Arn", &user.arn)
-            .element("CreateDate", &iso8601(user.create_date.as_secs()));
-        write_inline(w, "UserPolicyList", inline);
-        w.string_members("GroupList", groups.iter().map(String::as_str));
-        write_attached(w, attached);
-        write_boundary(w, user.permissions_boundary.as_deref());
-        write_tags(w, &user.tags);
-    });
+    w.members(
+        "UserDetailList",
+        users,
+        |w, (user, inline, attached, groups)| {
+            w.element("Path", &user.path)
+                .element("UserName", &user.name)
+                .element("UserId", &user.id)
+                .element("Arn", &user.arn)
+                .element("CreateDate", &iso8601(user.create_date.as_secs()));
+            write_inline(w, "UserPolicyList", inline);
+            w.string_members("GroupList", groups.iter().map(String::as_str));
+            write_attached(w, attached);
+            write_boundary(w, user.permissions_boundary.as_deref());
+            write_tags(w, &user.tags);
+        },
+    );
     let groups = details.iter().filter_map(|d| match d {
         Detail::Group {
             group,

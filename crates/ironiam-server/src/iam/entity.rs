@@ -69,33 +69,36 @@ pub(super) fn list_for_policy(
     let usage = input.str_member("PolicyUsageFilter");
     let prefix = input.str_member("PathPrefix").unwrap_or("/");
     let account = ctx.account().to_owned();
-    let listed = ctx.state.store.read(|tx| -> Result<Vec<PolicyEntity>, ApiError> {
-        tx.get_policy(&account, policy_arn)?;
-        let mut entities = Vec::new();
-        if usage != Some("PermissionsBoundary") {
-            entities.extend(tx.list_policy_entities(&account, policy_arn)?);
-        }
-        if usage != Some("PermissionsPolicy") {
-            for entity in boundary_users_and_roles(tx, &account, policy_arn)? {
-                if !entities
-                    .iter()
-                    .any(|e| e.kind == entity.kind && e.id == entity.id)
-                {
-                    entities.push(entity);
+    let listed = ctx
+        .state
+        .store
+        .read(|tx| -> Result<Vec<PolicyEntity>, ApiError> {
+            tx.get_policy(&account, policy_arn)?;
+            let mut entities = Vec::new();
+            if usage != Some("PermissionsBoundary") {
+                entities.extend(tx.list_policy_entities(&account, policy_arn)?);
+            }
+            if usage != Some("PermissionsPolicy") {
+                for entity in boundary_users_and_roles(tx, &account, policy_arn)? {
+                    if !entities
+                        .iter()
+                        .any(|e| e.kind == entity.kind && e.id == entity.id)
+                    {
+                        entities.push(entity);
+                    }
                 }
             }
-        }
-        let mut out = Vec::new();
-        for entity in entities {
-            if kind_filter.is_some_and(|k| k != entity.kind) {
-                continue;
+            let mut out = Vec::new();
+            for entity in entities {
+                if kind_filter.is_some_and(|k| k != entity.kind) {
+                    continue;
+                }
+                if path_of(tx, &account, &entity)?.starts_with(prefix) {
+                    out.push(entity);
+                }
             }
-            if path_of(tx, &account, &entity)?.starts_with(prefix) {
-                out.push(entity);
-            }
-        }
-        Ok(out)
-    })?;
+            Ok(out)
+        })?;
     let start = input
         .str_member("Marker")
         .and_then(|m| m.parse::<usize>().ok())
@@ -109,16 +112,13 @@ pub(super) fn list_for_policy(
     let page = rest.get(..limit.min(rest.len())).unwrap_or_default();
     let of = |kind: PrincipalKind| page.iter().filter(move |l| l.kind == kind);
     w.members("PolicyGroups", of(PrincipalKind::Group), |w, l| {
-        w.element("GroupName", &l.name)
-            .element("GroupId", &l.id);
+        w.element("GroupName", &l.name).element("GroupId", &l.id);
     });
     w.members("PolicyUsers", of(PrincipalKind::User), |w, l| {
-        w.element("UserName", &l.name)
-            .element("UserId", &l.id);
+        w.element("UserName", &l.name).element("UserId", &l.id);
     });
     w.members("PolicyRoles", of(PrincipalKind::Role), |w, l| {
-        w.element("RoleName", &l.name)
-            .element("RoleId", &l.id);
+        w.element("RoleName", &l.name).element("RoleId", &l.id);
     });
     let truncated = rest.len() > page.len();
     w.element("IsTruncated", bool_text(truncated));

@@ -1,8 +1,8 @@
 //! Shared input readers and XML writers for the operations.
 
+use ironiam_protocol::encoding::uri_encode;
 use ironiam_protocol::model::Value;
 use ironiam_protocol::xml::XmlWriter;
-use ironiam_protocol::encoding::uri_encode;
 use ironiam_store::record::{Group, ManagedPolicy, Role, Tag, User};
 use ironiam_store::{ListOptions, Page};
 

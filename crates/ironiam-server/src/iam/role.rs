@@ -52,8 +52,7 @@ pub(super) fn create(
         create_date: Timestamp::from_secs(ctx.now),
         assume_role_policy_document: document.to_owned(),
         description: input.str_member("Description").map(str::to_owned),
-        max_session_duration: max_session_duration(input)?
-            .unwrap_or(DEFAULT_MAX_SESSION_DURATION),
+        max_session_duration: max_session_duration(input)?.unwrap_or(DEFAULT_MAX_SESSION_DURATION),
         permissions_boundary: boundary.map(str::to_owned),
         tags: tags(input),
         role_last_used: None,

@@ -75,7 +75,10 @@ fn too_many() -> ApiError {
 /// Adds `new` to `tags`, replacing tags with the same key.
 fn merge(tags: &mut Vec<Tag>, new: &[Tag]) -> Result<(), ApiError> {
     for tag in new {
-        match tags.iter_mut().find(|t| t.key.eq_ignore_ascii_case(&tag.key)) {
+        match tags
+            .iter_mut()
+            .find(|t| t.key.eq_ignore_ascii_case(&tag.key))
+        {
             Some(existing) => *existing = tag.clone(),
             None => tags.push(tag.clone()),
         }
@@ -134,9 +137,9 @@ fn tag(ctx: &OpCtx<'_>, input: &Value, target: Target) -> Result<(), ApiError> {
     let new = tags(input);
     check_new(&new)?;
     let account = ctx.account().to_owned();
-    ctx.state.store.write(|tx| {
-        modify(tx, &account, target, name, &mut |tags| merge(tags, &new))
-    })?;
+    ctx.state
+        .store
+        .write(|tx| modify(tx, &account, target, name, &mut |tags| merge(tags, &new)))?;
     Ok(())
 }
 
@@ -162,12 +165,7 @@ fn untag(ctx: &OpCtx<'_>, input: &Value, target: Target) -> Result<(), ApiError>
 
 /// Lists tags in the order they were added; the marker is the last key of the
 /// previous page.
-fn list(
-    ctx: &OpCtx<'_>,
-    input: &Value,
-    target: Target,
-    w: &mut XmlWriter,
-) -> Result<(), ApiError> {
+fn list(ctx: &OpCtx<'_>, input: &Value, target: Target, w: &mut XmlWriter) -> Result<(), ApiError> {
     let name = required(input, target.member())?;
     let account = ctx.account().to_owned();
     let all = ctx
