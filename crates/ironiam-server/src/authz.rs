@@ -270,12 +270,16 @@ fn build_context(
     if has("iam:PermissionsBoundary") {
         let boundary = match input.str_member("PermissionsBoundary") {
             Some(arn) => Some(arn.to_owned()),
-            None => match input.str_member("UserName") {
-                Some(name) => tx
+            None => match (input.str_member("UserName"), input.str_member("RoleName")) {
+                (Some(name), _) => tx
                     .get_user(&principal.account_id, name)
                     .ok()
                     .and_then(|u| u.permissions_boundary),
-                None => None,
+                (None, Some(name)) => tx
+                    .get_role(&principal.account_id, name)
+                    .ok()
+                    .and_then(|r| r.permissions_boundary),
+                (None, None) => None,
             },
         };
         if let Some(arn) = boundary {

@@ -5,10 +5,14 @@
 //! `<{Action}Result>` element (member names from botocore's output shapes).
 
 mod access_key;
+mod authorization_details;
+mod entity;
 mod group;
 mod inline;
 mod managed;
 mod output;
+mod role;
+mod tag;
 mod user;
 
 use std::collections::HashMap;
@@ -97,6 +101,33 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("AddUserToGroup", group::add_user),
         ("RemoveUserFromGroup", group::remove_user),
         ("ListGroupsForUser", group::list_for_user),
+        ("CreateRole", role::create),
+        ("GetRole", role::get),
+        ("ListRoles", role::list),
+        ("UpdateRole", role::update),
+        ("UpdateRoleDescription", role::update_description),
+        ("UpdateAssumeRolePolicy", role::update_assume_role_policy),
+        ("DeleteRole", role::delete),
+        ("PutRolePermissionsBoundary", role::put_boundary),
+        ("DeleteRolePermissionsBoundary", role::delete_boundary),
+        ("AttachRolePolicy", managed::attach_role),
+        ("DetachRolePolicy", managed::detach_role),
+        ("ListAttachedRolePolicies", managed::list_attached_role),
+        ("PutRolePolicy", inline::put_role),
+        ("GetRolePolicy", inline::get_role),
+        ("ListRolePolicies", inline::list_role),
+        ("DeleteRolePolicy", inline::delete_role),
+        ("ListEntitiesForPolicy", entity::list_for_policy),
+        ("TagUser", tag::tag_user),
+        ("UntagUser", tag::untag_user),
+        ("ListUserTags", tag::list_user),
+        ("TagRole", tag::tag_role),
+        ("UntagRole", tag::untag_role),
+        ("ListRoleTags", tag::list_role),
+        ("TagPolicy", tag::tag_policy),
+        ("UntagPolicy", tag::untag_policy),
+        ("ListPolicyTags", tag::list_policy),
+        ("GetAccountAuthorizationDetails", authorization_details::get),
     ];
     table
         .iter()

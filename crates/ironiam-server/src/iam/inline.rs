@@ -1,4 +1,5 @@
-//! Inline policies of users and groups: Put/Get/List/Delete{User,Group}Policy.
+//! Inline policies of users, groups and roles:
+//! Put/Get/List/Delete{User,Group,Role}Policy.
 
 use ironiam_policy::PolicyKind;
 use ironiam_protocol::encoding::uri_encode;
@@ -13,7 +14,7 @@ use super::output::{list_options, required, truncation};
 use crate::http::error::ApiError;
 
 /// IAM's quota on the summed size of a user's inline policies; groups have
-/// 5120 (IAM User Guide, "IAM and AWS STS quotas").
+/// 5120 and roles 10240 (IAM User Guide, "IAM and AWS STS quotas").
 fn quota(kind: PrincipalKind) -> usize {
     match kind {
         PrincipalKind::User => 2048,
@@ -166,4 +167,16 @@ pub(super) fn delete_group(
     _: &mut XmlWriter,
 ) -> Result<(), ApiError> {
     delete(c, i, PrincipalKind::Group)
+}
+pub(super) fn put_role(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+    put(c, i, PrincipalKind::Role)
+}
+pub(super) fn get_role(c: &mut OpCtx<'_>, i: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+    get(c, i, PrincipalKind::Role, w)
+}
+pub(super) fn list_role(c: &mut OpCtx<'_>, i: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
+    list(c, i, PrincipalKind::Role, w)
+}
+pub(super) fn delete_role(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+    delete(c, i, PrincipalKind::Role)
 }

@@ -1,5 +1,5 @@
-//! Managed policies and their versions, and attaching them to users and
-//! groups.
+//! Managed policies and their versions, and attaching them to users,
+//! groups and roles.
 
 use ironiam_policy::{Policy, PolicyKind};
 use ironiam_protocol::encoding::uri_encode;
@@ -133,7 +133,7 @@ pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Res
     Ok(())
 }
 
-fn local_policy(
+pub(super) fn local_policy(
     tx: &mut dyn ironiam_store::Transaction,
     account: &str,
     policy_arn: &str,
@@ -347,10 +347,10 @@ fn list_attached(
     kind: PrincipalKind,
     w: &mut XmlWriter,
 ) -> Result<(), ApiError> {
-    let member = if kind == PrincipalKind::User {
-        "UserName"
-    } else {
-        "GroupName"
+    let member = match kind {
+        PrincipalKind::User => "UserName",
+        PrincipalKind::Group => "GroupName",
+        PrincipalKind::Role => "RoleName",
     };
     let name = required(input, member)?;
     let options = list_options(input);
@@ -400,4 +400,17 @@ pub(super) fn list_attached_group(
     w: &mut XmlWriter,
 ) -> Result<(), ApiError> {
     list_attached(c, i, PrincipalKind::Group, w)
+}
+pub(super) fn attach_role(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+    attach(c, i, PrincipalKind::Role, true)
+}
+pub(super) fn detach_role(c: &mut OpCtx<'_>, i: &Value, _: &mut XmlWriter) -> Result<(), ApiError> {
+    attach(c, i, PrincipalKind::Role, false)
+}
+pub(super) fn list_attached_role(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
+    list_attached(c, i, PrincipalKind::Role, w)
 }

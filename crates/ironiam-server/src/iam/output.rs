@@ -1,8 +1,9 @@
 //! Shared input readers and XML writers for the operations.
 
+use ironiam_protocol::encoding::uri_encode;
 use ironiam_protocol::model::Value;
 use ironiam_protocol::xml::XmlWriter;
-use ironiam_store::record::{Group, ManagedPolicy, Tag, User};
+use ironiam_store::record::{Group, ManagedPolicy, Role, Tag, User};
 use ironiam_store::{ListOptions, Page};
 
 use crate::http::error::ApiError;
@@ -141,4 +142,63 @@ pub fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy) {
         .element("CreateDate", &iso8601(policy.create_date.as_secs()))
         .element("UpdateDate", &iso8601(policy.update_date.as_secs()));
     write_tags(w, &policy.tags);
+}
+
+/// Writes an `AttachedPermissionsBoundary` when there is one.
+pub fn write_boundary(w: &mut XmlWriter, boundary: Option<&str>) {
+    if let Some(boundary) = boundary {
+        w.start("PermissionsBoundary")
+            .element("PermissionsBoundaryType", "Policy")
+            .element("PermissionsBoundaryArn", boundary)
+            .end();
+    }
+}
+
+/// Which members of botocore's `Role` shape a response carries.
+///
+/// `ListRoles` leaves out `PermissionsBoundary`, `Tags` and `RoleLastUsed`
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html>);
+/// only `GetRole` reports `RoleLastUsed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleView {
+    /// `ListRoles`.
+    Listed,
+    /// `CreateRole` and `UpdateRoleDescription`.
+    Created,
+    /// `GetRole`.
+    Full,
+}
+
+/// The members of botocore's `Role` shape; the trust policy is URL-encoded,
+/// as IAM returns it.
+pub fn write_role(w: &mut XmlWriter, role: &Role, view: RoleView) {
+    w.element("Path", &role.path)
+        .element("RoleName", &role.name)
+        .element("RoleId", &role.id)
+        .element("Arn", &role.arn)
+        .element("CreateDate", &iso8601(role.create_date.as_secs()))
+        .element(
+            "AssumeRolePolicyDocument",
+            &uri_encode(role.assume_role_policy_document.as_bytes(), false),
+        )
+        .optional_element("Description", role.description.as_deref())
+        .element("MaxSessionDuration", &role.max_session_duration.to_string());
+    if view == RoleView::Listed {
+        return;
+    }
+    write_boundary(w, role.permissions_boundary.as_deref());
+    write_tags(w, &role.tags);
+    if view == RoleView::Full {
+        write_role_last_used(w, role);
+    }
+}
+
+/// `RoleLastUsed`: empty when the role was never assumed, as in IAM.
+pub fn write_role_last_used(w: &mut XmlWriter, role: &Role) {
+    w.start("RoleLastUsed");
+    if let Some(used) = &role.role_last_used {
+        w.element("LastUsedDate", &iso8601(used.last_used_date.as_secs()))
+            .element("Region", &used.region);
+    }
+    w.end();
 }

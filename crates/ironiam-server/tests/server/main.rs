@@ -11,3 +11,5 @@ mod auth;
 mod e2e;
 mod harness;
 mod operations;
+mod roles;
+mod tags;
