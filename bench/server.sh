@@ -33,3 +33,17 @@ echo "== signed GetUser, 16 connections, $duration" >&2
 wrk -t2 -c16 -d"$duration" --latency -s "$script" "$endpoint/"
 echo "== baseline: GET /health (no auth, no policy, no store), 16 connections, $duration" >&2
 wrk -t2 -c16 -d"$duration" --latency "$endpoint/health"
+
+echo "== durable CreateUser (SQLite, synchronous=FULL), distinct pre-signed requests, 16 connections" >&2
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+data=$(mktemp -d)
+target/release/ironiam serve --data-dir "$data" --listen "127.0.0.1:$port" --account-id 111122223333 \
+  --root-access-key-id "$root_id" --root-secret-access-key "$root_secret" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "$endpoint/health" >/dev/null && break; sleep 0.1; done
+many=$(mktemp --suffix .lua)
+.venv/bin/python bench/sign_many.py "$endpoint" "$root_id" "$root_secret" "${CREATES:-60000}" > "$many"
+wrk -t2 -c16 -d"${CREATE_DURATION:-5s}" --latency -s "$many" "$endpoint/"
+users=$(AWS_ACCESS_KEY_ID=$root_id AWS_SECRET_ACCESS_KEY=$root_secret $aws iam list-users --query 'length(Users)' --output text)
+echo "users stored after the run: $users" >&2
+rm -rf "$data"
