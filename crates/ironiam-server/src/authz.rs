@@ -172,7 +172,10 @@ pub fn authorize(
     let resource = resource_arn(tx, principal, action, input)?;
     let context = build_context(tx, principal, user, action, input, facts)?;
     let account = principal.account_id.as_str();
-    let identity = identity_policies(tx, cache, account, user)?;
+    let mut identity = identity_policies(tx, cache, account, user)?;
+    if let Some(grant) = password_setting_grant(tx, cache, account, user, action)? {
+        identity.push(grant);
+    }
     let boundary = match &user.permissions_boundary {
         Some(arn) => Some(managed_policy(
             tx,
@@ -320,6 +323,45 @@ fn build_context(
         }
     }
     Ok(context)
+}
+
+/// The account password policy's `AllowUsersToChangePassword`: "Gives IAM
+/// users permissions to `iam:ChangePassword` for only their user and to the
+/// `iam:GetAccountPasswordPolicy` action ... applied at the account-level for
+/// all users by IAM" (botocore's `PasswordPolicy` shape). It acts as one more
+/// identity-based allow, so explicit denies and boundaries still apply.
+fn password_setting_grant(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    user: &User,
+    action: &str,
+) -> Result<Option<Arc<Policy>>, ApiError> {
+    if !matches!(action, "ChangePassword" | "GetAccountPasswordPolicy") {
+        return Ok(None);
+    }
+    let allowed = tx
+        .get_account(account)?
+        .password_policy
+        .is_some_and(|p| p.allow_users_to_change_password);
+    if !allowed {
+        return Ok(None);
+    }
+    let document = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": user.arn},
+            {"Effect": "Allow", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"}
+        ]
+    })
+    .to_string();
+    let key = format!(
+        "account-setting:allow-users-to-change-password:{}",
+        user.arn
+    );
+    cache
+        .get_or_compile(&key, &document, PolicyKind::Identity)
+        .map(Some)
 }
 
 /// The user's inline and attached policies and those of its groups.

@@ -5,10 +5,13 @@
 //! `<{Action}Result>` element (member names from botocore's output shapes).
 
 mod access_key;
+mod account;
 mod group;
 mod inline;
+mod login_profile;
 mod managed;
 mod output;
+mod password;
 mod user;
 
 use std::collections::HashMap;
@@ -97,6 +100,17 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("AddUserToGroup", group::add_user),
         ("RemoveUserFromGroup", group::remove_user),
         ("ListGroupsForUser", group::list_for_user),
+        ("UpdateAccountPasswordPolicy", password::update_policy),
+        ("GetAccountPasswordPolicy", password::get_policy),
+        ("DeleteAccountPasswordPolicy", password::delete_policy),
+        ("ChangePassword", password::change),
+        ("CreateLoginProfile", login_profile::create),
+        ("GetLoginProfile", login_profile::get),
+        ("UpdateLoginProfile", login_profile::update),
+        ("DeleteLoginProfile", login_profile::delete),
+        ("CreateAccountAlias", account::create_alias),
+        ("ListAccountAliases", account::list_aliases),
+        ("DeleteAccountAlias", account::delete_alias),
     ];
     table
         .iter()

@@ -11,3 +11,4 @@ mod auth;
 mod e2e;
 mod harness;
 mod operations;
+mod passwords;

@@ -614,7 +614,9 @@ fn access_keys_and_login_profiles(store: &Arc<dyn Store>) {
     assert_eq!(changed, profile);
     changed.password_reset_required = false;
     changed.password_history = vec![profile.password_hash.clone()];
-    changed.password_changed = Some(ironiam_store::record::Timestamp::from_secs(NOW.as_secs() + 60));
+    changed.password_changed = Some(ironiam_store::record::Timestamp::from_secs(
+        NOW.as_secs() + 60,
+    ));
     store.write(|tx| tx.update_login_profile(&changed)).unwrap();
     assert_eq!(
         store.read(|tx| tx.get_login_profile(&u.id)).unwrap(),
