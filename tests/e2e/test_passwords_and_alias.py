@@ -181,3 +181,12 @@ def test_account_alias_lifecycle(root_cli, root_iam):
     assert error(excinfo)[0] == "NoSuchEntity"
     root_cli.ok("iam", "delete-account-alias", "--account-alias", "renamed")
     assert root_iam.list_account_aliases()["AccountAliases"] == []
+
+
+def test_account_summary(root_cli, root_iam):
+    root_iam.create_user(UserName="erin")
+    summary = root_iam.get_account_summary()["SummaryMap"]
+    assert summary["Users"] == 1 and summary["Groups"] == 0 and summary["Policies"] == 0
+    assert (summary["AccountMFAEnabled"], summary["MFADevices"]) == (0, 0)
+    assert (summary["UsersQuota"], summary["AccessKeysPerUserQuota"], summary["GroupsPerUserQuota"]) == (5000, 2, 10)
+    assert root_cli.ok("iam", "get-account-summary")["SummaryMap"] == summary

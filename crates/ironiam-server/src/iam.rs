@@ -111,6 +111,7 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("CreateAccountAlias", account::create_alias),
         ("ListAccountAliases", account::list_aliases),
         ("DeleteAccountAlias", account::delete_alias),
+        ("GetAccountSummary", account::summary),
     ];
     table
         .iter()

@@ -395,7 +395,15 @@ async fn account_alias_lifecycle() {
         list.body
     );
 
-    for bad in ["Upper", "ab", "-lead", "trail-", "dou--ble", "under_score"] {
+    for bad in [
+        "Upper",
+        "ab",
+        "-lead",
+        "trail-",
+        "dou--ble",
+        "under_score",
+        "123456789012",
+    ] {
         let reply = h.root("CreateAccountAlias", &[("AccountAlias", bad)]).await;
         assert_eq!(
             (reply.status, reply.code()),
@@ -482,4 +490,49 @@ async fn account_alias_lifecycle() {
         "{}",
         list.body
     );
+}
+
+#[tokio::test]
+async fn account_summary_counts_and_quotas() {
+    let h = harness();
+    h.user_with_key("bob").await;
+    h.root("CreateGroup", &[("GroupName", "devs")]).await;
+    h.root(
+        "AttachUserPolicy",
+        &[
+            ("UserName", "bob"),
+            ("PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword"),
+        ],
+    )
+    .await;
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    h.root(
+        "CreatePolicy",
+        &[("PolicyName", "mine"), ("PolicyDocument", doc)],
+    )
+    .await;
+    let reply = h.root("GetAccountSummary", &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let entry =
+        |key: &str, value: &str| format!("<entry><key>{key}</key><value>{value}</value></entry>");
+    for (key, value) in [
+        ("Users", "1"),
+        ("Groups", "1"),
+        ("Roles", "0"),
+        ("Policies", "1"),
+        ("PolicyVersionsInUse", "1"),
+        ("AccountAccessKeysPresent", "1"),
+        ("AccountMFAEnabled", "0"),
+        ("MFADevices", "0"),
+        ("UsersQuota", "5000"),
+        ("AccessKeysPerUserQuota", "2"),
+        ("AttachedPoliciesPerUserQuota", "10"),
+        ("VersionsPerPolicyQuota", "5"),
+    ] {
+        assert!(
+            reply.body.contains(&entry(key, value)),
+            "{key}: {}",
+            reply.body
+        );
+    }
 }
