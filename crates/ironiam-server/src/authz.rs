@@ -158,6 +158,7 @@ pub(crate) fn action_info(action: &str) -> Option<&'static ActionInfo> {
 /// `AccessDenied` with AWS's message, or a store fault.
 pub fn authorize(
     tx: &mut dyn Transaction,
+    cache: &PolicyCache,
     policies: &CallerPolicies,
     principal: &Principal,
     action: &str,
@@ -171,7 +172,13 @@ pub fn authorize(
     };
     let resource = resource_arn(tx, principal, action, input)?;
     let context = build_context(tx, principal, user, action, input, facts)?;
-    let refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
+    // AllowUsersToChangePassword grants ChangePassword and GetAccountPasswordPolicy on
+    // top of the caller's policies, for the calls it covers.
+    let grant = password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?;
+    let mut refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
+    if let Some(grant) = &grant {
+        refs.push(grant);
+    }
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),
@@ -312,6 +319,45 @@ fn build_context(
         }
     }
     Ok(context)
+}
+
+/// The account password policy's `AllowUsersToChangePassword`: "Gives IAM
+/// users permissions to `iam:ChangePassword` for only their user and to the
+/// `iam:GetAccountPasswordPolicy` action ... applied at the account-level for
+/// all users by IAM" (botocore's `PasswordPolicy` shape). It acts as one more
+/// identity-based allow, so explicit denies and boundaries still apply.
+fn password_setting_grant(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    user: &User,
+    action: &str,
+) -> Result<Option<Arc<Policy>>, ApiError> {
+    if !matches!(action, "ChangePassword" | "GetAccountPasswordPolicy") {
+        return Ok(None);
+    }
+    let allowed = tx
+        .get_account(account)?
+        .password_policy
+        .is_some_and(|p| p.allow_users_to_change_password);
+    if !allowed {
+        return Ok(None);
+    }
+    let document = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": user.arn},
+            {"Effect": "Allow", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"}
+        ]
+    })
+    .to_string();
+    let key = format!(
+        "account-setting:allow-users-to-change-password:{}",
+        user.arn
+    );
+    cache
+        .get_or_compile(&key, &document, PolicyKind::Identity)
+        .map(Some)
 }
 
 /// The user's inline and attached policies and those of its groups.

@@ -5,12 +5,15 @@
 //! `<{Action}Result>` element (member names from botocore's output shapes).
 
 mod access_key;
+mod account;
 mod authorization_details;
 mod entity;
 mod group;
 mod inline;
+mod login_profile;
 mod managed;
 mod output;
+mod password;
 mod role;
 mod tag;
 mod user;
@@ -128,6 +131,18 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("UntagPolicy", tag::untag_policy),
         ("ListPolicyTags", tag::list_policy),
         ("GetAccountAuthorizationDetails", authorization_details::get),
+        ("UpdateAccountPasswordPolicy", password::update_policy),
+        ("GetAccountPasswordPolicy", password::get_policy),
+        ("DeleteAccountPasswordPolicy", password::delete_policy),
+        ("ChangePassword", password::change),
+        ("CreateLoginProfile", login_profile::create),
+        ("GetLoginProfile", login_profile::get),
+        ("UpdateLoginProfile", login_profile::update),
+        ("DeleteLoginProfile", login_profile::delete),
+        ("CreateAccountAlias", account::create_alias),
+        ("ListAccountAliases", account::list_aliases),
+        ("DeleteAccountAlias", account::delete_alias),
+        ("GetAccountSummary", account::summary),
     ];
     table
         .iter()

@@ -412,4 +412,14 @@ pub struct LoginProfile {
     pub password_reset_required: bool,
     /// When the login profile was created.
     pub create_date: Timestamp,
+    /// The hashes of the previous passwords, newest first, for IAM's
+    /// `PasswordReusePrevention` (at most [`PASSWORD_HISTORY_LEN`]).
+    pub password_history: Vec<PasswordHash>,
+    /// When the password was last set; `None` for profiles created before
+    /// the store recorded it.
+    pub password_changed: Option<Timestamp>,
 }
+
+/// How many previous password hashes a login profile keeps: IAM's largest
+/// `PasswordReusePrevention` (24) counts the current password too.
+pub const PASSWORD_HISTORY_LEN: usize = 23;

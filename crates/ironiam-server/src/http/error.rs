@@ -29,6 +29,12 @@ pub enum ApiError {
     /// `InvalidInput` (400).
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// `PasswordPolicyViolation` (400).
+    #[error("password policy violation: {0}")]
+    PasswordPolicyViolation(String),
+    /// `InvalidUserType` (400): the caller is the wrong kind of user.
+    #[error("invalid user type: {0}")]
+    InvalidUserType(String),
     /// `ValidationError` (400) with AWS's message.
     #[error("validation error: {0}")]
     Validation(String),
@@ -68,6 +74,8 @@ impl ApiError {
             Self::DeleteConflict(_) => "DeleteConflict",
             Self::MalformedPolicyDocument(_) => "MalformedPolicyDocument",
             Self::InvalidInput(_) => "InvalidInput",
+            Self::PasswordPolicyViolation(_) => "PasswordPolicyViolation",
+            Self::InvalidUserType(_) => "InvalidUserType",
             Self::Validation(_) => "ValidationError",
             Self::Input(e) => e.code(),
             Self::Query(e) => e.code(),
@@ -85,7 +93,11 @@ impl ApiError {
         match self {
             Self::NoSuchEntity(_) => 404,
             Self::EntityAlreadyExists(_) | Self::LimitExceeded(_) | Self::DeleteConflict(_) => 409,
-            Self::MalformedPolicyDocument(_) | Self::InvalidInput(_) | Self::Validation(_) => 400,
+            Self::MalformedPolicyDocument(_)
+            | Self::InvalidInput(_)
+            | Self::PasswordPolicyViolation(_)
+            | Self::InvalidUserType(_)
+            | Self::Validation(_) => 400,
             Self::Input(e) => e.status(),
             Self::Query(e) => e.status(),
             Self::AccessDenied(_) | Self::InvalidClientTokenId => 403,
@@ -105,6 +117,8 @@ impl ApiError {
             | Self::DeleteConflict(m)
             | Self::MalformedPolicyDocument(m)
             | Self::InvalidInput(m)
+            | Self::PasswordPolicyViolation(m)
+            | Self::InvalidUserType(m)
             | Self::Validation(m)
             | Self::AccessDenied(m) => m.clone(),
             Self::Input(e) => e.aws_message(),

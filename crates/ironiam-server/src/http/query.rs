@@ -308,9 +308,17 @@ fn pipeline(
         }
     };
     state.callers.put(generation, snapshot);
-    let authorized = state
-        .store
-        .read(|tx| authz::authorize(tx, &policies, &principal, &action, &decoded.value, &facts));
+    let authorized = state.store.read(|tx| {
+        authz::authorize(
+            tx,
+            &state.cache,
+            &policies,
+            &principal,
+            &action,
+            &decoded.value,
+            &facts,
+        )
+    });
     audit.decision = match &authorized {
         Ok(a) => a.decision.as_str().to_owned(),
         Err(ApiError::AccessDenied(m)) if m.contains("explicit deny") => "explicitDeny".to_owned(),

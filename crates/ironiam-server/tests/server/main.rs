@@ -11,5 +11,6 @@ mod auth;
 mod e2e;
 mod harness;
 mod operations;
+mod passwords;
 mod roles;
 mod tags;

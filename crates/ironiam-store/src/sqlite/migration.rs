@@ -7,11 +7,18 @@ use crate::error::StoreError;
 
 /// The migrations in order: `(version, name, SQL)`. Append only; never edit
 /// one that has shipped.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "password_history",
+        include_str!("../../migrations/0002_password_history.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn latest() -> u32 {

@@ -201,5 +201,10 @@ pub(super) fn profile_row(row: &Row<'_>) -> rusqlite::Result<LoginProfile> {
         password_hash: PasswordHash::from_phc(row.get(1)?),
         password_reset_required: row.get(2)?,
         create_date: row.get(3)?,
+        password_history: json_column::<Vec<String>>(row, 4)?
+            .into_iter()
+            .map(PasswordHash::from_phc)
+            .collect(),
+        password_changed: row.get(5)?,
     })
 }

@@ -1092,13 +1092,16 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn insert_login_profile(&mut self, profile: &LoginProfile) -> Result<(), StoreError> {
         self.execute(
-            "INSERT INTO login_profile (user_id, password_hash, password_reset_required, create_date)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO login_profile (user_id, password_hash, password_reset_required,
+                 create_date, password_history, password_changed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 profile.user_id,
                 profile.password_hash.as_phc(),
                 profile.password_reset_required,
                 profile.create_date,
+                history_json(profile)?,
+                profile.password_changed,
             ],
         )
         .map_err(|err| {
@@ -1114,7 +1117,8 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn get_login_profile(&mut self, user_id: &str) -> Result<LoginProfile, StoreError> {
         self.one(
-            "SELECT user_id, password_hash, password_reset_required, create_date
+            "SELECT user_id, password_hash, password_reset_required, create_date,
+                 password_history, password_changed
              FROM login_profile WHERE user_id = ?1",
             params![user_id],
             profile_row,
@@ -1126,12 +1130,15 @@ impl Transaction for SqliteTransaction<'_> {
     fn update_login_profile(&mut self, profile: &LoginProfile) -> Result<(), StoreError> {
         let changed = self
             .execute(
-                "UPDATE login_profile SET password_hash = ?2, password_reset_required = ?3
+                "UPDATE login_profile SET password_hash = ?2, password_reset_required = ?3,
+                     password_history = ?4, password_changed = ?5
                  WHERE user_id = ?1",
                 params![
                     profile.user_id,
                     profile.password_hash.as_phc(),
                     profile.password_reset_required,
+                    history_json(profile)?,
+                    profile.password_changed,
                 ],
             )
             .map_err(backend)?;
@@ -1147,4 +1154,14 @@ impl Transaction for SqliteTransaction<'_> {
             .map_err(backend)?;
         expect_one(changed, Entity::LoginProfile, user_id)
     }
+}
+
+/// A login profile's password history as the JSON array the column holds.
+fn history_json(profile: &LoginProfile) -> Result<String, StoreError> {
+    let phcs: Vec<&str> = profile
+        .password_history
+        .iter()
+        .map(PasswordHash::as_phc)
+        .collect();
+    to_json(&phcs)
 }

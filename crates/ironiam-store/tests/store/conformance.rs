@@ -601,6 +601,8 @@ fn access_keys_and_login_profiles(store: &Arc<dyn Store>) {
         ),
         password_reset_required: true,
         create_date: NOW,
+        password_history: Vec::new(),
+        password_changed: Some(NOW),
     };
     store.write(|tx| tx.insert_login_profile(&profile)).unwrap();
     assert!(is_already_exists(
@@ -611,7 +613,15 @@ fn access_keys_and_login_profiles(store: &Arc<dyn Store>) {
     let mut changed = store.read(|tx| tx.get_login_profile(&u.id)).unwrap();
     assert_eq!(changed, profile);
     changed.password_reset_required = false;
+    changed.password_history = vec![profile.password_hash.clone()];
+    changed.password_changed = Some(ironiam_store::record::Timestamp::from_secs(
+        NOW.as_secs() + 60,
+    ));
     store.write(|tx| tx.update_login_profile(&changed)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_login_profile(&u.id)).unwrap(),
+        changed
+    );
     assert!(
         !store
             .read(|tx| tx.get_login_profile(&u.id))

@@ -33,16 +33,16 @@ fn writes_survive_reopen() {
 fn migrations_apply_once_and_reopen_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     drop(store);
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 1);
+    assert_eq!(rows, 2);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -66,7 +66,7 @@ fn newer_schema_is_refused() {
             err,
             StoreError::SchemaTooNew {
                 found: 99,
-                supported: 1
+                supported: 2
             }
         ),
         "{err:?}"
@@ -80,7 +80,7 @@ fn reset_empties_memory_store_and_is_refused_on_disk() {
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
     store.reset().unwrap();
     assert!(store.read(|tx| tx.list_accounts()).unwrap().is_empty());
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     seed(&store);
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
 
@@ -132,4 +132,34 @@ fn assert_no_plaintext(dir: &std::path::Path, secret: &str) {
         );
     }
     assert!(checked > 0);
+}
+
+#[test]
+fn migration_2_keeps_existing_login_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A database as version 1 left it, with a login profile.
+        let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO schema_migration VALUES (1, 'initial');
+             INSERT INTO account (id, create_date) VALUES ('123456789012', 0);
+             INSERT INTO iam_user (id, account_id, name, name_key, path, arn, create_date, tags)
+                 VALUES ('AIDAOLD', '123456789012', 'old', 'old', '/',
+                         'arn:aws:iam::123456789012:user/old', 0, '[]');
+             INSERT INTO login_profile VALUES ('AIDAOLD', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', 1, 5);",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let profile = store.read(|tx| tx.get_login_profile("AIDAOLD")).unwrap();
+    assert!(profile.password_reset_required);
+    assert!(profile.password_history.is_empty());
+    assert_eq!(profile.password_changed, None);
 }
