@@ -24,7 +24,7 @@ print("local requests = {}")
 print("local function add(r) requests[#requests + 1] = r end")
 for n in range(count):
     if n % 1000 == 0:
-        print(";(function()" if n == 0 else "end)();\n;(function()")
+        print("fill = function()" if n == 0 else "end\nfill()\nfill = function()")
     body = f"Action=CreateUser&Version=2010-05-08&UserName=load-{n}"
     request = AWSRequest(method="POST", url=endpoint + "/", data=body,
                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
@@ -34,7 +34,7 @@ for n in range(count):
     headers = ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in [("Host", host), *request.headers.items()] if k != "host")
     print(f'  add(wrk.format("POST", "/", {{{headers}}}, {lua(body)}))')
 if count:
-    print("end)();")
+    print("end\nfill()")
 print("""
 local threads = 0
 function setup(thread)
