@@ -5,7 +5,11 @@ Roles, tags, passwords, login profiles and the account alias are in the other mo
 `test_every_operation_is_driven_by_both_clients` checks the union."""
 
 import json
+import os
 import re
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -13,7 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, Cli, client
+from conftest import ACCOUNT_ID, REGION, ROOT_KEY_ID, ROOT_SECRET, Cli, client, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
@@ -562,3 +566,52 @@ def test_every_operation_is_driven_by_both_clients():
         if not (cli and py):
             missing.append((op, "cli" if cli else "NO CLI", "boto3" if py else "NO BOTO3"))
     assert missing == []
+
+
+# ---------------------------------------------------------------- --managed-policies-dir
+
+
+def test_managed_policies_dir(tmp_path):
+    """`serve --managed-policies-dir` adds AWS managed policies next to the bundled ones,
+    replaces a bundled one with the same ARN, and refuses to start on a bad file."""
+    bundled = json.loads((ROOT / "data" / "aws-managed-policies" / "IAMReadOnlyAccess.json").read_text())
+    (tmp_path / "IAMReadOnlyAccess.json").write_text(json.dumps({**bundled, "Description": "replaced"}))
+    (tmp_path / "SqsReader.json").write_text(json.dumps({
+        **bundled, "PolicyName": "SqsReader", "Arn": "arn:aws:iam::aws:policy/SqsReader", "DefaultVersionId": "v2",
+        "Document": {"Version": "2012-10-17",
+                     "Statement": [{"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "*"}]}}))
+    binary = os.environ.get("IRONIAM_BIN", str(ROOT / "target" / "debug" / "ironiam"))
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    args = [binary, "serve", "--ephemeral", "--listen", f"127.0.0.1:{port}", "--account-id", ACCOUNT_ID,
+            "--root-access-key-id", ROOT_KEY_ID, "--root-secret-access-key", ROOT_SECRET]
+    env = {**os.environ, "IRONIAM_MANAGED_POLICIES_DIR": str(tmp_path)}
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{endpoint}/health", timeout=1):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        cli = Cli(endpoint, ROOT_KEY_ID, ROOT_SECRET)
+        policy = cli.ok("iam", "get-policy", "--policy-arn", "arn:aws:iam::aws:policy/SqsReader")["Policy"]
+        assert (policy["PolicyName"], policy["DefaultVersionId"]) == ("SqsReader", "v2")
+        version = cli.ok("iam", "get-policy-version", "--policy-arn", "arn:aws:iam::aws:policy/SqsReader",
+                         "--version-id", "v2")["PolicyVersion"]
+        assert version["Document"]["Statement"][0]["Action"] == "sqs:ReceiveMessage"
+        iam = client(endpoint, ROOT_KEY_ID, ROOT_SECRET)
+        replaced = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")["Policy"]
+        assert replaced["Description"] == "replaced"
+        names = [p["PolicyName"] for p in iam.list_policies(Scope="AWS")["Policies"]]
+        assert names.count("IAMReadOnlyAccess") == 1 and "SqsReader" in names and "PowerUserAccess" in names
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    (tmp_path / "Broken.json").write_text("{")
+    failed = subprocess.run([*args, "--managed-policies-dir", str(tmp_path)], capture_output=True, text=True,
+                            timeout=30)
+    assert failed.returncode != 0
+    assert f"managed policy file `{tmp_path / 'Broken.json'}`" in failed.stderr
