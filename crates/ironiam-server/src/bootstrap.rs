@@ -56,6 +56,15 @@ pub enum BootstrapError {
     /// A shipped AWS managed policy file is malformed.
     #[error("bundled AWS managed policy is malformed: {0}")]
     ManagedPolicy(String),
+    /// A user-supplied managed policy file (`--managed-policies-dir`) is
+    /// unreadable or malformed.
+    #[error("managed policy file `{path}`: {message}")]
+    PolicyFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The credentials file could not be written.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -66,8 +75,50 @@ pub enum BootstrapError {
     },
 }
 
+/// A user-supplied AWS managed policy: the file it came from and its text.
+#[derive(Debug, Clone)]
+pub struct PolicyFile {
+    /// The file, for error messages.
+    pub path: std::path::PathBuf,
+    /// Its contents, in the shape of `data/aws-managed-policies/*.json`.
+    pub text: String,
+}
+
+/// Reads and checks every `*.json` file in `dir` (sorted by name): each must
+/// be a managed policy record in the bundled files' shape whose `Arn` is an
+/// AWS managed policy ARN and whose `Document` is a valid managed policy.
+///
+/// # Errors
+/// Naming the first file that cannot be read or is malformed.
+pub fn load_policy_dir(dir: &Path) -> Result<Vec<PolicyFile>, BootstrapError> {
+    let io = |path: &Path, err: std::io::Error| BootstrapError::PolicyFile {
+        path: path.to_path_buf(),
+        message: err.to_string(),
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.extension().is_some_and(|ext| ext == "json") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let file = PolicyFile { path, text };
+        parse_policy(&file.text, "000000000000", &mut OsRandom)
+            .map_err(|err| file_error(&file, err))?;
+        files.push(file);
+    }
+    Ok(files)
+}
+
 /// Creates the account, root key and AWS managed policies if the store is
-/// empty; otherwise reads who the server is.
+/// empty; otherwise reads who the server is. `extra` are user-supplied AWS
+/// managed policies: installed with the bundled ones on first start (one
+/// with a bundled policy's ARN replaces it), and on later starts added to
+/// the account when no policy has their ARN yet.
 ///
 /// # Errors
 /// On store failures or malformed bundled data.
@@ -76,6 +127,7 @@ pub fn ensure(
     master_key: &MasterKey,
     account_id: Option<&str>,
     root_key: Option<(&str, &str)>,
+    extra: &[PolicyFile],
     now: i64,
 ) -> Result<Identity, BootstrapError> {
     let existing = store.read(|tx| -> Result<_, StoreError> {
@@ -86,6 +138,22 @@ pub fn ensure(
         Ok(Some((account.id, key.into_iter().next().map(|k| k.id))))
     })?;
     if let Some((account_id, Some(key_id))) = existing {
+        if !extra.is_empty() {
+            let policies = user_policies(&account_id, extra)?;
+            store.write(|tx| -> Result<(), StoreError> {
+                for (policy, version) in &policies {
+                    match tx.get_policy(&account_id, &policy.arn) {
+                        Ok(_) => {}
+                        Err(StoreError::NotFound { .. }) => {
+                            tx.insert_policy(policy)?;
+                            tx.insert_policy_version(version)?;
+                        }
+                        Err(err) => return Err(err),
+                    }
+                }
+                Ok(())
+            })?;
+        }
         return Ok(Identity {
             account_id,
             root_access_key_id: key_id,
@@ -107,7 +175,7 @@ pub fn ensure(
     let sealed = master_key
         .encrypt(&key_id, &secret, &mut rng)
         .map_err(StoreError::from)?;
-    let policies = aws_managed_policies(&account_id)?;
+    let policies = aws_managed_policies(&account_id, extra)?;
     store.write(|tx| -> Result<(), BootstrapError> {
         tx.insert_account(&Account {
             id: account_id.clone(),
@@ -146,60 +214,115 @@ fn install_policies(
     Ok(())
 }
 
-/// The bundled AWS managed policies as store records in `account_id`.
+/// The bundled AWS managed policies and the user-supplied ones as store
+/// records in `account_id`; a user-supplied policy replaces a bundled one
+/// with the same ARN.
 ///
 /// AWS managed policies are global in AWS; ironiam keeps one copy per
 /// account so attachments can refer to them. Their ARNs stay
 /// `arn:aws:iam::aws:policy/...`.
 fn aws_managed_policies(
     account_id: &str,
+    extra: &[PolicyFile],
 ) -> Result<Vec<(ManagedPolicy, PolicyVersion)>, BootstrapError> {
     let mut rng = OsRandom;
     let mut out = Vec::new();
     for text in AWS_MANAGED {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| BootstrapError::ManagedPolicy(e.to_string()))?;
-        let field = |name: &str| {
-            value
-                .get(name)
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| BootstrapError::ManagedPolicy(format!("missing `{name}`")))
-        };
-        let id = id::unique_id(id::POLICY_PREFIX, &mut rng).map_err(StoreError::from)?;
-        let version =
-            ironiam_store::record::parse_version_id(&field("DefaultVersionId")?).unwrap_or(1);
-        let create = parse_iso8601(&field("CreateDate")?).unwrap_or(0);
-        let update = parse_iso8601(&field("UpdateDate")?).unwrap_or(create);
-        let document = value
-            .get("Document")
-            .map(|d| serde_json::to_string_pretty(d).unwrap_or_default())
-            .ok_or_else(|| BootstrapError::ManagedPolicy("missing `Document`".to_owned()))?;
-        let policy = ManagedPolicy {
-            id: id.clone(),
-            account_id: account_id.to_owned(),
-            name: field("PolicyName")?,
-            path: field("Path")?,
-            arn: field("Arn")?,
-            description: field("Description").ok(),
-            default_version: version,
-            latest_version: version,
-            attachment_count: 0,
-            permissions_boundary_usage_count: 0,
-            is_attachable: true,
-            create_date: Timestamp::from_secs(create),
-            update_date: Timestamp::from_secs(update),
-            tags: Vec::new(),
-        };
-        let version = PolicyVersion {
-            policy_id: id,
-            version,
-            document,
-            create_date: Timestamp::from_secs(update),
-        };
+        out.push(parse_policy(text, account_id, &mut rng)?);
+    }
+    for (policy, version) in user_policies(account_id, extra)? {
+        out.retain(|(bundled, _)| bundled.arn != policy.arn);
         out.push((policy, version));
     }
     Ok(out)
+}
+
+/// The user-supplied policies as store records in `account_id`.
+fn user_policies(
+    account_id: &str,
+    extra: &[PolicyFile],
+) -> Result<Vec<(ManagedPolicy, PolicyVersion)>, BootstrapError> {
+    let mut rng = OsRandom;
+    extra
+        .iter()
+        .map(|file| {
+            parse_policy(&file.text, account_id, &mut rng).map_err(|err| file_error(file, err))
+        })
+        .collect()
+}
+
+/// `err`, about `file`.
+fn file_error(file: &PolicyFile, err: BootstrapError) -> BootstrapError {
+    BootstrapError::PolicyFile {
+        path: file.path.clone(),
+        message: match err {
+            BootstrapError::ManagedPolicy(message) => message,
+            other => other.to_string(),
+        },
+    }
+}
+
+/// One managed policy file as store records in `account_id`.
+fn parse_policy(
+    text: &str,
+    account_id: &str,
+    rng: &mut OsRandom,
+) -> Result<(ManagedPolicy, PolicyVersion), BootstrapError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| BootstrapError::ManagedPolicy(e.to_string()))?;
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| BootstrapError::ManagedPolicy(format!("missing `{name}`")))
+    };
+    let name = field("PolicyName")?;
+    let path = field("Path")?;
+    let arn = field("Arn")?;
+    let expected = format!("arn:aws:iam::aws:policy{path}{name}");
+    if !path.starts_with('/') || !path.ends_with('/') || arn != expected {
+        return Err(BootstrapError::ManagedPolicy(format!(
+            "`Arn` must be `{expected}` (`{AWS_POLICY_PREFIX}`, `Path` without its leading `/`, `PolicyName`), got `{arn}`"
+        )));
+    }
+    let id = id::unique_id(id::POLICY_PREFIX, rng).map_err(StoreError::from)?;
+    let version_text = field("DefaultVersionId")?;
+    let version = ironiam_store::record::parse_version_id(&version_text).ok_or_else(|| {
+        BootstrapError::ManagedPolicy(format!("bad `DefaultVersionId` `{version_text}`"))
+    })?;
+    let create = parse_iso8601(&field("CreateDate")?).unwrap_or(0);
+    let update = parse_iso8601(&field("UpdateDate")?).unwrap_or(create);
+    let document = value
+        .get("Document")
+        .filter(|d| d.is_object())
+        .map(|d| serde_json::to_string_pretty(d).unwrap_or_default())
+        .ok_or_else(|| BootstrapError::ManagedPolicy("missing `Document` object".to_owned()))?;
+    ironiam_policy::Policy::new(&arn, &document, ironiam_policy::PolicyKind::Managed)
+        .map_err(|err| BootstrapError::ManagedPolicy(format!("invalid `Document`: {err}")))?;
+    let policy = ManagedPolicy {
+        id: id.clone(),
+        account_id: account_id.to_owned(),
+        name,
+        path,
+        arn,
+        description: field("Description").ok(),
+        default_version: version,
+        latest_version: version,
+        attachment_count: 0,
+        permissions_boundary_usage_count: 0,
+        is_attachable: true,
+        create_date: Timestamp::from_secs(create),
+        update_date: Timestamp::from_secs(update),
+        tags: Vec::new(),
+    };
+    let version = PolicyVersion {
+        policy_id: id,
+        version,
+        document,
+        create_date: Timestamp::from_secs(update),
+    };
+    Ok((policy, version))
 }
 
 /// The lines to paste into a shell to use the server.

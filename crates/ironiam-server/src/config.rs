@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes.
     #[arg(long, default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
+    /// A directory of extra AWS managed policies (`*.json`, in the shape of
+    /// `data/aws-managed-policies/`), loaded next to the bundled ones.
+    #[arg(long, env = "IRONIAM_MANAGED_POLICIES_DIR")]
+    pub managed_policies_dir: Option<PathBuf>,
 }
 
 /// Where audit records go.
@@ -77,6 +81,8 @@ pub struct Config {
     pub audit: AuditTarget,
     /// Body limit in bytes.
     pub body_limit: usize,
+    /// Extra AWS managed policies to load.
+    pub managed_policies_dir: Option<PathBuf>,
 }
 
 /// A setting that cannot be used.
@@ -134,6 +140,7 @@ impl Config {
             ephemeral: args.ephemeral,
             audit,
             body_limit: args.body_limit,
+            managed_policies_dir: args.managed_policies_dir,
         })
     }
 
@@ -147,6 +154,7 @@ impl Config {
             ephemeral: true,
             audit: AuditTarget::None,
             body_limit: DEFAULT_BODY_LIMIT,
+            managed_policies_dir: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use ironiam_store::{SqliteStore, Store};
 
 use crate::audit::AuditLog;
 use crate::authz::{CallerCache, PolicyCache};
-use crate::bootstrap::{self, BootstrapError, Identity};
+use crate::bootstrap::{self, BootstrapError, Identity, PolicyFile};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -34,6 +34,8 @@ pub struct Inner {
     pub body_limit: usize,
     /// The root credentials a reset recreates (ephemeral mode only).
     reset_root: Option<(String, String)>,
+    /// User-supplied AWS managed policies, reinstalled by a reset.
+    extra_policies: Vec<PolicyFile>,
     /// Request metrics.
     pub metrics: Metrics,
     /// The audit log.
@@ -75,6 +77,10 @@ impl AppState {
     /// # Errors
     /// When the store, master key or audit log cannot be set up.
     pub fn open(config: &Config, clock: Arc<dyn Clock>) -> Result<(Self, Identity), StartError> {
+        let extra_policies = match &config.managed_policies_dir {
+            Some(dir) => bootstrap::load_policy_dir(dir)?,
+            None => Vec::new(),
+        };
         let mut rng = OsRandom;
         let (store, master_key): (Arc<dyn Store>, MasterKey) = if config.ephemeral {
             let key = match MasterKey::from_env(secret::KEY_ENV) {
@@ -102,6 +108,7 @@ impl AppState {
             &master_key,
             config.account_id.as_deref(),
             root,
+            &extra_policies,
             clock.now().as_secs(),
         )?;
         let reset_root = if config.ephemeral {
@@ -125,6 +132,7 @@ impl AppState {
             ephemeral: config.ephemeral,
             body_limit: config.body_limit,
             reset_root,
+            extra_policies,
             metrics: Metrics::default(),
             audit,
             cache: PolicyCache::default(),
@@ -151,6 +159,7 @@ impl AppState {
             &self.master_key,
             Some(&self.account_id),
             root,
+            &self.extra_policies,
             self.clock.now().as_secs(),
         )?;
         Ok(())

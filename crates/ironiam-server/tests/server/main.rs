@@ -10,6 +10,7 @@
 mod auth;
 mod e2e;
 mod harness;
+mod managed_dir;
 mod operations;
 mod passwords;
 mod roles;
