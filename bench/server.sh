@@ -44,6 +44,6 @@ for _ in $(seq 50); do curl -sf "$endpoint/health" >/dev/null && break; sleep 0.
 many=$(mktemp --suffix .lua)
 .venv/bin/python bench/sign_many.py "$endpoint" "$root_id" "$root_secret" "${CREATES:-60000}" > "$many"
 wrk -t2 -c16 -d"${CREATE_DURATION:-5s}" --latency -s "$many" "$endpoint/"
-users=$(AWS_ACCESS_KEY_ID=$root_id AWS_SECRET_ACCESS_KEY=$root_secret $aws iam list-users --query 'length(Users)' --output text)
+users=$(AWS_ACCESS_KEY_ID=$root_id AWS_SECRET_ACCESS_KEY=$root_secret $aws iam get-account-summary --query 'SummaryMap.Users' --output text)
 echo "users stored after the run: $users" >&2
 rm -rf "$data"
