@@ -301,20 +301,7 @@ fn write(w: &mut XmlWriter, details: &[Detail]) {
         _ => None,
     });
     w.members("Policies", policies, |w, (policy, versions)| {
-        w.element("PolicyName", &policy.name)
-            .element("PolicyId", &policy.id)
-            .element("Arn", &policy.arn)
-            .element("Path", &policy.path)
-            .element("DefaultVersionId", &policy.default_version_id())
-            .element("AttachmentCount", &policy.attachment_count.to_string())
-            .element(
-                "PermissionsBoundaryUsageCount",
-                &policy.permissions_boundary_usage_count.to_string(),
-            )
-            .element("IsAttachable", bool_text(policy.is_attachable))
-            .optional_element("Description", policy.description.as_deref())
-            .element("CreateDate", &iso8601(policy.create_date.as_secs()))
-            .element("UpdateDate", &iso8601(policy.update_date.as_secs()));
+        super::output::write_policy_fields(w, policy);
         w.members("PolicyVersionList", versions.iter(), |w, v| {
             w.element("Document", &uri_encode(v.document.as_bytes(), false))
                 .element("VersionId", &v.version_id())

@@ -127,6 +127,12 @@ pub fn write_group(w: &mut XmlWriter, group: &Group) {
 
 /// The members of botocore's `Policy` shape.
 pub fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy) {
+    write_policy_fields(w, policy);
+    write_tags(w, &policy.tags);
+}
+
+/// The members `Policy` shares with `ManagedPolicyDetail` (which has no tags).
+pub fn write_policy_fields(w: &mut XmlWriter, policy: &ManagedPolicy) {
     w.element("PolicyName", &policy.name)
         .element("PolicyId", &policy.id)
         .element("Arn", &policy.arn)
@@ -141,7 +147,6 @@ pub fn write_policy(w: &mut XmlWriter, policy: &ManagedPolicy) {
         .optional_element("Description", policy.description.as_deref())
         .element("CreateDate", &iso8601(policy.create_date.as_secs()))
         .element("UpdateDate", &iso8601(policy.update_date.as_secs()));
-    write_tags(w, &policy.tags);
 }
 
 /// Writes an `AttachedPermissionsBoundary` when there is one.
