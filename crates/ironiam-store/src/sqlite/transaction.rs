@@ -101,6 +101,30 @@ impl SqliteTransaction<'_> {
         rows.collect::<Result<Vec<_>, _>>().map_err(backend)
     }
 
+    /// One page of a listing ordered by name: `sql` filters on `?1` (the owner: an
+    /// account or a user id), `?2` (the name key to start after), `?3` (a path prefix)
+    /// and takes `?4` rows.
+    fn named_page<T>(
+        &self,
+        sql: &str,
+        owner: &dyn ToSql,
+        options: &ListOptions<'_>,
+        map: fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Page<T>, StoreError> {
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            sql,
+            params![
+                owner,
+                after,
+                options.path_prefix,
+                fetch_limit(options.limit)
+            ],
+            map,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
     fn execute(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
         self.conn.prepare_cached(sql)?.execute(params)
     }
@@ -299,18 +323,7 @@ impl Transaction for SqliteTransaction<'_> {
                AND (?3 IS NULL OR substr(u.path, 1, length(?3)) = ?3)
              ORDER BY u.name_key LIMIT ?4"
         );
-        let after = options.after.map(name_key);
-        let rows = self.many(
-            &sql,
-            params![
-                account,
-                after,
-                options.path_prefix,
-                fetch_limit(options.limit)
-            ],
-            user_row,
-        )?;
-        Ok(page(rows, options.limit))
+        self.named_page(&sql, &account, options, user_row)
     }
 
     fn insert_group(&mut self, group: &Group) -> Result<(), StoreError> {
@@ -389,18 +402,7 @@ impl Transaction for SqliteTransaction<'_> {
                AND (?3 IS NULL OR substr(g.path, 1, length(?3)) = ?3)
              ORDER BY g.name_key LIMIT ?4"
         );
-        let after = options.after.map(name_key);
-        let rows = self.many(
-            &sql,
-            params![
-                account,
-                after,
-                options.path_prefix,
-                fetch_limit(options.limit)
-            ],
-            group_row,
-        )?;
-        Ok(page(rows, options.limit))
+        self.named_page(&sql, &account, options, group_row)
     }
 
     fn add_user_to_group(
@@ -451,18 +453,7 @@ impl Transaction for SqliteTransaction<'_> {
                AND (?3 IS NULL OR substr(g.path, 1, length(?3)) = ?3)
              ORDER BY g.name_key LIMIT ?4"
         );
-        let after = options.after.map(name_key);
-        let rows = self.many(
-            &sql,
-            params![
-                user_id,
-                after,
-                options.path_prefix,
-                fetch_limit(options.limit)
-            ],
-            group_row,
-        )?;
-        Ok(page(rows, options.limit))
+        self.named_page(&sql, &user_id, options, group_row)
     }
 
     fn list_group_members(
@@ -479,18 +470,7 @@ impl Transaction for SqliteTransaction<'_> {
                AND (?3 IS NULL OR substr(u.path, 1, length(?3)) = ?3)
              ORDER BY u.name_key LIMIT ?4"
         );
-        let after = options.after.map(name_key);
-        let rows = self.many(
-            &sql,
-            params![
-                group_id,
-                after,
-                options.path_prefix,
-                fetch_limit(options.limit)
-            ],
-            user_row,
-        )?;
-        Ok(page(rows, options.limit))
+        self.named_page(&sql, &group_id, options, user_row)
     }
 
     fn insert_role(&mut self, role: &Role) -> Result<(), StoreError> {
@@ -591,18 +571,7 @@ impl Transaction for SqliteTransaction<'_> {
                AND (?3 IS NULL OR substr(r.path, 1, length(?3)) = ?3)
              ORDER BY r.name_key LIMIT ?4"
         );
-        let after = options.after.map(name_key);
-        let rows = self.many(
-            &sql,
-            params![
-                account,
-                after,
-                options.path_prefix,
-                fetch_limit(options.limit)
-            ],
-            role_row,
-        )?;
-        Ok(page(rows, options.limit))
+        self.named_page(&sql, &account, options, role_row)
     }
 
     fn usage(
