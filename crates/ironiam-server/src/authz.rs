@@ -37,6 +37,22 @@ pub struct Principal {
     pub user: Option<User>,
     /// The caller as the policy engine sees it.
     pub caller: Caller,
+    /// For temporary credentials and console sign-ins, how and when the caller
+    /// authenticated; `None` for long-term access keys.
+    pub session: Option<SessionFacts>,
+}
+
+/// How a session's caller authenticated: the source of `aws:MultiFactorAuthPresent`,
+/// `aws:MultiFactorAuthAge` and `aws:TokenIssueTime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// When the session's credentials were issued, UNIX seconds.
+    pub issued_at: i64,
+    /// When they expire, UNIX seconds.
+    pub expires_at: i64,
+    /// When the caller last passed an MFA check, UNIX seconds; `None` when the session
+    /// was obtained without MFA.
+    pub mfa_authenticated_at: Option<i64>,
 }
 
 impl Principal {
@@ -72,6 +88,7 @@ pub fn resolve(tx: &mut dyn Transaction, key: &AccessKey) -> Result<Principal, A
         access_key_id: key.id.clone(),
         user,
         caller,
+        session: None,
     })
 }
 
@@ -264,7 +281,11 @@ fn build_context(
         "aws:RequestedRegion",
         ContextValue::string(facts.region.clone()),
     );
-    // aws:MultiFactorAuthPresent is absent for long-term access keys, as in AWS.
+    // aws:MultiFactorAuthPresent is absent for long-term access keys, as in AWS; a
+    // session always has it, and aws:MultiFactorAuthAge only when MFA was used.
+    if let Some(session) = &principal.session {
+        add_session_keys(&mut context, session, facts.now);
+    }
     let keys = action_info(action)
         .map(|i| i.condition_keys.as_slice())
         .unwrap_or_default();
@@ -319,6 +340,25 @@ fn build_context(
         }
     }
     Ok(context)
+}
+
+/// The keys a session adds: AWS's global condition keys page defines
+/// `aws:MultiFactorAuthAge` as the seconds since MFA authentication.
+pub fn add_session_keys(context: &mut Context, session: &SessionFacts, now: i64) {
+    context.insert(
+        "aws:MultiFactorAuthPresent",
+        ContextValue::boolean(session.mfa_authenticated_at.is_some()),
+    );
+    if let Some(at) = session.mfa_authenticated_at {
+        context.insert(
+            "aws:MultiFactorAuthAge",
+            ContextValue::typed(ValueType::Numeric, (now - at).max(0).to_string()),
+        );
+    }
+    context.insert(
+        "aws:TokenIssueTime",
+        ContextValue::typed(ValueType::Date, iso8601(session.issued_at)),
+    );
 }
 
 /// The account password policy's `AllowUsersToChangePassword`: "Gives IAM

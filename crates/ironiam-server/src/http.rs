@@ -1,5 +1,6 @@
 //! The HTTP layer: router, the Query endpoint, health, metrics and reset.
 
+pub mod authenticate;
 pub mod error;
 mod query;
 

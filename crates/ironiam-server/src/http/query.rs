@@ -1,6 +1,5 @@
 //! The Query endpoint: authenticate, decode, authorize, run, render, audit.
 
-use std::cell::RefCell;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,15 +11,13 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ironiam_protocol::model::Model;
 use ironiam_protocol::query::{QueryError, QueryParams};
-use ironiam_protocol::sigv4::{self, ExpectedScope, SecretKey};
 use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, XmlWriter};
 use ironiam_store::StoreExt;
 use ironiam_store::id::{OsRandom, RandomSource};
-use ironiam_store::record::{AccessKeyLastUsed, AccessKeyStatus, Timestamp};
 
+use super::authenticate::{Authenticated, authenticate};
 use super::error::ApiError;
 use crate::audit::{AuditRecord, UserIdentity};
-use crate::authz::CallerSnapshot;
 use crate::authz::{self, RequestFacts};
 use crate::iam::{self, OpCtx};
 use crate::state::AppState;
@@ -145,10 +142,6 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     outcome
 }
 
-/// How long a recorded AccessKeyLastUsed date stays current before a new request records
-/// it again.
-const LAST_USED_RESOLUTION_SECS: i64 = 60;
-
 /// Whether an operation can change users, groups, policies or keys. Reads are `Get*`,
 /// `List*`, `Simulate*` and `Generate*` (which writes a report, not an identity).
 fn mutates(action: &str) -> bool {
@@ -171,89 +164,14 @@ fn pipeline(
     now: ironiam_protocol::time::UnixTime,
     audit: &mut AuditRecord,
 ) -> Result<String, ApiError> {
-    // 1. SigV4.
-    let headers: Vec<(&str, &str)> = parts
-        .headers
-        .iter()
-        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
-        .collect();
-    let query = parts.uri.query().unwrap_or_default();
-    let sig_request = sigv4::Request {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query,
-        headers: &headers,
-        body,
-    };
-    // The caller's key, principal and policies come from the snapshot cache when no
-    // write happened since they were read; otherwise from the store.
-    let generation = state.callers.generation();
-    let found: RefCell<Option<CallerSnapshot>> = RefCell::new(None);
-    let lookup = |id: &str| -> Option<SecretKey> {
-        if let Some(snapshot) = state.callers.get(id) {
-            let secret = snapshot.secret.clone();
-            *found.borrow_mut() = Some(snapshot);
-            return Some(secret);
-        }
-        let (key, principal) = state
-            .store
-            .read(|tx| -> Result<_, ApiError> {
-                let key = tx.get_access_key(id)?;
-                let principal = authz::resolve(tx, &key)?;
-                Ok((key, principal))
-            })
-            .ok()
-            .filter(|(key, _)| key.status == AccessKeyStatus::Active)?;
-        let secret = match state.master_key.decrypt(&key.id, &key.secret) {
-            Ok(secret) => SecretKey::new(secret.expose()),
-            Err(err) => {
-                tracing::error!(%err, "cannot open a stored secret access key");
-                return None;
-            }
-        };
-        *found.borrow_mut() = Some(CallerSnapshot {
-            key,
-            secret: secret.clone(),
-            principal,
-            policies: None,
-        });
-        Some(secret)
-    };
-    let verified = sigv4::verify(
-        &sig_request,
-        now,
-        &lookup,
-        ExpectedScope {
-            service: Some("iam"),
-            regions: None,
-        },
-    )?;
-    let mut snapshot = found.into_inner().ok_or(ApiError::InvalidClientTokenId)?;
-    let region = verified.scope.region.clone();
+    // 1. SigV4, the caller, and AccessKeyLastUsed.
+    let Authenticated {
+        mut snapshot,
+        region,
+        generation,
+        ..
+    } = authenticate(state, parts, body, now, &["iam"])?;
     audit.aws_region = region.clone();
-
-    // 2. Record AccessKeyLastUsed, at most once a minute per key: a write per request
-    //    would serialize every call on the store for a date nobody reads to the second.
-    let recorded = snapshot.key.last_used.as_ref();
-    let stale = recorded.is_none_or(|used| {
-        now.as_secs() - used.last_used_date.as_secs() >= LAST_USED_RESOLUTION_SECS
-            || used.region != region
-    });
-    if stale {
-        let last_used = AccessKeyLastUsed {
-            last_used_date: Timestamp::from_secs(now.as_secs()),
-            service_name: "iam".to_owned(),
-            region: region.clone(),
-        };
-        let key_id = snapshot.key.id.clone();
-        state.store.write(|tx| -> Result<(), ApiError> {
-            let mut stored = tx.get_access_key(&key_id)?;
-            stored.last_used = Some(last_used.clone());
-            tx.update_access_key(&stored)?;
-            Ok(())
-        })?;
-        snapshot.key.last_used = Some(last_used);
-    }
     let principal = snapshot.principal.clone();
     audit.user_identity = Some(UserIdentity {
         kind: if principal.is_root() {
