@@ -27,7 +27,9 @@ pub mod config;
 pub mod http;
 pub mod iam;
 pub mod metrics;
+pub mod mfa;
 pub mod state;
+pub mod sts;
 pub mod time;
 
 pub use config::{Config, ServeArgs};
