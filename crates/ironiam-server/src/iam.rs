@@ -7,14 +7,17 @@
 mod access_key;
 mod account;
 mod authorization_details;
+mod credential_report;
 mod entity;
 mod group;
 mod inline;
 mod login_profile;
 mod managed;
+mod mfa;
 mod output;
 mod password;
 mod role;
+mod summary;
 mod tag;
 mod user;
 
@@ -146,7 +149,19 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("CreateAccountAlias", account::create_alias),
         ("ListAccountAliases", account::list_aliases),
         ("DeleteAccountAlias", account::delete_alias),
-        ("GetAccountSummary", account::summary),
+        ("GetAccountSummary", summary::get),
+        ("CreateVirtualMFADevice", mfa::create),
+        ("EnableMFADevice", mfa::enable),
+        ("ResyncMFADevice", mfa::resync),
+        ("DeactivateMFADevice", mfa::deactivate),
+        ("DeleteVirtualMFADevice", mfa::delete),
+        ("ListMFADevices", mfa::list_mfa_devices),
+        ("ListVirtualMFADevices", mfa::list_virtual),
+        ("TagMFADevice", tag::tag_mfa_device),
+        ("UntagMFADevice", tag::untag_mfa_device),
+        ("ListMFADeviceTags", tag::list_mfa_device),
+        ("GenerateCredentialReport", credential_report::generate),
+        ("GetCredentialReport", credential_report::get),
     ];
     table
         .iter()

@@ -78,6 +78,7 @@ fn base64_matches_rfc4648_vectors() {
         assert_eq!(base64_encode(plain.as_bytes()), encoded);
         assert_eq!(base64_decode(encoded).as_deref(), Some(plain.as_bytes()));
     }
+    assert_eq!(base64_encode(&[0xfb, 0xff, 0xbf]), "+/+/");
     let all: Vec<u8> = (0..=255).collect();
     assert_eq!(base64_decode(&base64_encode(&all)), Some(all));
 }

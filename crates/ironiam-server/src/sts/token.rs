@@ -127,7 +127,7 @@ pub fn issue(
     let plain =
         zeroize::Zeroizing::new(serde_json::to_vec(&claims).map_err(|_| SecretError::Encrypt)?);
     claims.secret.clear();
-    let sealed = master.seal(&purpose(&access_key_id), &plain, rng)?;
+    let sealed = master.seal_value(&purpose(&access_key_id), &plain, rng)?;
     Ok(Issued {
         access_key_id,
         secret,
@@ -139,7 +139,7 @@ pub fn issue(
 /// for that key by this server's master key.
 pub fn open(master: &MasterKey, access_key_id: &str, token: &str) -> Option<SessionClaims> {
     let sealed = base64_decode(token.trim())?;
-    let plain = master.open(&purpose(access_key_id), &sealed)?;
+    let plain = master.open_value(&purpose(access_key_id), &sealed)?;
     serde_json::from_slice(&plain).ok()
 }
 

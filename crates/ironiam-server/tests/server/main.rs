@@ -8,9 +8,11 @@
 )]
 
 mod auth;
+mod credential_report;
 mod e2e;
 mod harness;
 mod managed_dir;
+mod mfa;
 mod operations;
 mod passwords;
 mod roles;
