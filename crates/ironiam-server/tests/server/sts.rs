@@ -601,3 +601,174 @@ async fn session_policies_narrow_a_role_session() {
         bad.body
     );
 }
+
+/// Alice with AdministratorAccess and seed 000's force-MFA policy, and an enabled device
+/// whose codes pyotp recorded (`crate::mfa::known(0)`); the enable used STEP-1 and STEP.
+async fn seed_000_user(h: &Harness) -> (Creds, String, crate::mfa::Known) {
+    let seed_000 = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/seed-000-force-mfa.json"),
+    )
+    .unwrap();
+    let alice = user(h, "alice", Some(&seed_000)).await;
+    let attach = h
+        .root(
+            "AttachUserPolicy",
+            &[
+                ("UserName", "alice"),
+                ("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+            ],
+        )
+        .await;
+    assert_eq!(attach.status, 200, "{}", attach.body);
+    let serial = crate::mfa::provision(h, 0, "alice");
+    let known = crate::mfa::known(0);
+    let step = crate::mfa::STEP;
+    let enabled =
+        crate::mfa::enable(h, "alice", &serial, known.code(step - 1), known.code(step)).await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    (alice, serial, known)
+}
+
+#[tokio::test]
+async fn an_mfa_session_passes_seed_000_and_each_code_works_once() {
+    let h = harness();
+    let (alice, serial, known) = seed_000_user(&h).await;
+    let step = crate::mfa::STEP;
+    assert!(
+        iam(&h, &alice, "ListUsers", &[])
+            .await
+            .body
+            .contains("explicit deny")
+    );
+
+    let code = known.code(step + 1).to_owned();
+    let reply = sts(
+        &h,
+        &alice,
+        "GetSessionToken",
+        &[("SerialNumber", &serial), ("TokenCode", &code)],
+    )
+    .await;
+    let session = issued(&reply);
+    let listed = iam(&h, &session, "ListUsers", &[]).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+
+    // The same code again, and a wrong one: AWS's words.
+    for bad in [code.clone(), known.wrong()] {
+        let refused = sts(
+            &h,
+            &alice,
+            "GetSessionToken",
+            &[("SerialNumber", &serial), ("TokenCode", &bad)],
+        )
+        .await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (403, Some("AccessDenied"))
+        );
+        assert_eq!(
+            refused.message(),
+            Some("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+        );
+    }
+    // Someone else's device is no use to bob.
+    let bob = user(&h, "bob", None).await;
+    let next = known.code(step + 1).to_owned();
+    let stolen = sts(
+        &h,
+        &bob,
+        "GetSessionToken",
+        &[("SerialNumber", &serial), ("TokenCode", &next)],
+    )
+    .await;
+    assert_eq!(stolen.code(), Some("AccessDenied"));
+}
+
+#[tokio::test]
+async fn multi_factor_auth_age_counts_from_the_check() {
+    let h = harness();
+    let (alice, serial, known) = seed_000_user(&h).await;
+    // At most an hour since MFA for iam:CreateUser.
+    let fresh_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*","Condition":{"NumericGreaterThan":{"aws:MultiFactorAuthAge":"3600"}}}]}"#;
+    let put = h
+        .root(
+            "PutUserPolicy",
+            &[
+                ("UserName", "alice"),
+                ("PolicyName", "fresh"),
+                ("PolicyDocument", fresh_only),
+            ],
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let code = known.code(crate::mfa::STEP + 1).to_owned();
+    let session = issued(
+        &sts(
+            &h,
+            &alice,
+            "GetSessionToken",
+            &[("SerialNumber", &serial), ("TokenCode", &code)],
+        )
+        .await,
+    );
+    assert_eq!(
+        iam(&h, &session, "CreateUser", &[("UserName", "u1")])
+            .await
+            .status,
+        200
+    );
+    h.clock.advance(3_601);
+    let stale = iam(&h, &session, "CreateUser", &[("UserName", "u2")]).await;
+    assert_eq!(stale.code(), Some("AccessDenied"), "{}", stale.body);
+    assert!(stale.message().unwrap().contains("explicit deny"));
+}
+
+#[tokio::test]
+async fn assume_role_with_a_code_satisfies_an_mfa_trust_policy() {
+    let h = harness();
+    let (alice, serial, known) = seed_000_user(&h).await;
+    let needs_mfa = trust(
+        "arn:aws:iam::123456789012:root",
+        r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
+    );
+    let arn = role(&h, "Guarded", &needs_mfa, ALLOW_ALL, "3600").await;
+    // Seed 000 denies sts:AssumeRole to long-term keys without MFA anyway; with a code the
+    // request itself carries MFA.
+    let without = sts(
+        &h,
+        &alice,
+        "AssumeRole",
+        &[("RoleArn", &arn), ("RoleSessionName", "s1")],
+    )
+    .await;
+    assert_eq!(without.code(), Some("AccessDenied"));
+    let code = known.code(crate::mfa::STEP + 1).to_owned();
+    let reply = sts(
+        &h,
+        &alice,
+        "AssumeRole",
+        &[
+            ("RoleArn", &arn),
+            ("RoleSessionName", "s1"),
+            ("SerialNumber", &serial),
+            ("TokenCode", &code),
+        ],
+    )
+    .await;
+    let session = issued(&reply);
+    // The role session carries MFA: a role policy's Bool condition on it sees true.
+    let deny_without_mfa = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
+    let put = h
+        .root(
+            "PutRolePolicy",
+            &[
+                ("RoleName", "Guarded"),
+                ("PolicyName", "mfa"),
+                ("PolicyDocument", deny_without_mfa),
+            ],
+        )
+        .await;
+    assert_eq!(put.status, 200);
+    assert_eq!(iam(&h, &session, "ListRoles", &[]).await.status, 200);
+}
