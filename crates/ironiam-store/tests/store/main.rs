@@ -9,5 +9,6 @@
 
 mod conformance;
 mod fixture;
+mod group_commit;
 mod secret;
 mod sqlite;
