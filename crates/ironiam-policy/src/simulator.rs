@@ -6,6 +6,7 @@
 //! - [`Policy::simulator_position`]: a statement's `StartPosition` and `EndPosition`,
 //!   in the convention AWS's responses show.
 //! - [`source_policy_type`]: `SourcePolicyType` for a kind of policy.
+//! - [`Explanation::simulator_matched`]: the statements `MatchedStatements` lists.
 //! - [`Explanation::decision_of`] and [`Explanation::allowed_by_service_control`]:
 //!   the per-type results behind `EvalDecisionDetails`,
 //!   `PermissionsBoundaryDecisionDetail` and `OrganizationsDecisionDetail`.
@@ -84,6 +85,19 @@ pub fn source_policy_type(set: SetKind) -> &'static str {
 }
 
 impl Explanation {
+    /// The statements AWS lists in `MatchedStatements`: for an explicit deny, every Deny
+    /// that applies, whatever its kind of policy; for an allow, the Allow statements of
+    /// the identity-based and resource-based policies that grant it, but not those of
+    /// the permissions boundary or SCPs, which only permit (AWS's answers for accounts
+    /// under `FullAWSAccess` list the identity-based statement alone); none for an
+    /// implicit deny.
+    pub fn simulator_matched(&self) -> impl Iterator<Item = &crate::StatementRef> {
+        let allowed = self.decision == EvalDecision::Allowed;
+        self.matched.iter().filter(move |statement| {
+            !allowed || matches!(statement.set, SetKind::Identity | SetKind::Resource)
+        })
+    }
+
     /// What the policies of the kinds `set` selects say on their own: `explicitDeny` if
     /// one of their Deny statements applies, `allowed` if one of their Allow statements
     /// applies, else `implicitDeny`. This is the per-type result of AWS's

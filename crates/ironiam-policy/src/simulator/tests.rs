@@ -152,6 +152,25 @@ fn organizations_allow_only_when_every_level_allows_and_none_denies() {
 }
 
 #[test]
+fn matched_statements_leave_out_what_only_permits() {
+    let explanation = explained(&[ALLOW_ALL], Some(ALLOW_ALL), &[&[ALLOW_ALL]]);
+    assert_eq!(explanation.decision, EvalDecision::Allowed);
+    assert_eq!(explanation.matched.len(), 3);
+    let listed: Vec<SetKind> = explanation
+        .simulator_matched()
+        .map(|statement| statement.set)
+        .collect();
+    assert_eq!(listed, [SetKind::Identity]);
+    // A Deny is listed wherever it is.
+    let explanation = explained(&[ALLOW_ALL], Some(DENY_EC2), &[&[ALLOW_ALL]]);
+    let listed: Vec<SetKind> = explanation
+        .simulator_matched()
+        .map(|statement| statement.set)
+        .collect();
+    assert_eq!(listed, [SetKind::PermissionsBoundary]);
+}
+
+#[test]
 fn resource_owner_takes_an_account_or_its_root_arn() {
     assert_eq!(
         resource_owner_account("111122223333").as_deref(),

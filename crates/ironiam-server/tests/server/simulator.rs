@@ -232,6 +232,8 @@ async fn organization_policies_by_level() {
     let reply = ok(custom(&h, &with_mfa).await).await;
     assert_eq!(reply.field("EvalDecision"), Some("allowed"));
     assert_eq!(reply.field("AllowedByOrganizations"), Some("true"));
+    // FullAWSAccess only permits: AWS lists the identity-based statement alone.
+    assert_eq!(all(&reply.body, "SourcePolicyId"), ["PolicyInputList.1"]);
 
     // A level whose SCPs allow only S3: EC2 is implicitly denied by Organizations.
     let reply = ok(custom(
@@ -682,15 +684,33 @@ async fn roles_bring_their_boundary() {
         all(&reply.body, "AllowedByPermissionsBoundary"),
         ["false", "true"]
     );
+    // The boundary only permits: the identity-based Allow is what AWS lists.
+    assert_eq!(all(&reply.body, "SourcePolicyId"), ["AdministratorAccess"]);
+    // A boundary given as text replaces the role's; its Deny is listed as the boundary's.
+    let reply = ok(h
+        .root(
+            "SimulatePrincipalPolicy",
+            &[
+                source,
+                ("ActionNames.member.1", "ec2:RunInstances"),
+                (
+                    "PermissionsBoundaryPolicyInputList.member.1",
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
+                ),
+            ],
+        )
+        .await)
+    .await;
+    assert_eq!(reply.field("EvalDecision"), Some("explicitDeny"));
     assert_eq!(
         all(&reply.body, "SourcePolicyId"),
-        ["AdministratorAccess", "OnlyS3"]
+        ["PermissionsBoundaryPolicyInputList.1"]
     );
-    assert!(
-        reply
-            .body
-            .contains("<SourcePolicyType>Permissions Boundary Policy</SourcePolicyType>")
+    assert_eq!(
+        all(&reply.body, "SourcePolicyType"),
+        ["Permissions Boundary Policy"]
     );
+    assert_eq!(reply.field("AllowedByPermissionsBoundary"), Some("false"));
     // A resource policy needs a user as caller: the role is not one.
     let reply = h
         .root(

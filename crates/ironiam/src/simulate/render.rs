@@ -271,8 +271,7 @@ pub(crate) fn json(
         eval_resource_name: report.resource,
         eval_decision: explanation.decision.as_str(),
         matched_statements: explanation
-            .matched
-            .iter()
+            .simulator_matched()
             .map(|statement| statement_json(report, statement, held_for(explanation, statement)))
             .collect(),
         missing_context_values: &explanation.missing_context_values,

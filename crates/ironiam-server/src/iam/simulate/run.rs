@@ -110,8 +110,7 @@ impl Simulation {
 
     fn result(&self, action: &str, resource: &str, explanation: &Explanation) -> Evaluated {
         let matched = explanation
-            .matched
-            .iter()
+            .simulator_matched()
             .filter_map(|statement| {
                 let labelled = self.labelled(statement.set, statement.policy_index)?;
                 let (start, end) = labelled
