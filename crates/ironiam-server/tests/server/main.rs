@@ -14,4 +14,5 @@ mod managed_dir;
 mod operations;
 mod passwords;
 mod roles;
+mod simulator;
 mod tags;
