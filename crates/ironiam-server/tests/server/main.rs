@@ -13,6 +13,7 @@ mod e2e;
 mod harness;
 mod managed_dir;
 mod mfa;
+mod mfa_seeds;
 mod operations;
 mod passwords;
 mod roles;
