@@ -153,3 +153,39 @@ pub fn form_decode(component: &[u8]) -> Result<String, DecodeError> {
 pub fn form_encode(text: &str) -> String {
     uri_encode(text.as_bytes(), false)
 }
+
+/// The RFC 4648 section 4 alphabet.
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard padded base64 (RFC 4648 section 4): how the Query protocol
+/// carries `blob` members such as `QRCodePNG` and a credential report's
+/// `Content`.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let symbol = |index: u32| {
+        BASE64
+            .get(usize::try_from(index & 0x3f).unwrap_or(0))
+            .map_or('A', |&b| char::from(b))
+    };
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let mut group = [0u8; 3];
+        for (slot, byte) in group.iter_mut().zip(chunk) {
+            *slot = *byte;
+        }
+        let [a, b, c] = group;
+        let bits = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
+        out.push(symbol(bits >> 18));
+        out.push(symbol(bits >> 12));
+        if chunk.len() > 1 {
+            out.push(symbol(bits >> 6));
+        } else {
+            out.push('=');
+        }
+        if chunk.len() > 2 {
+            out.push(symbol(bits));
+        } else {
+            out.push('=');
+        }
+    }
+    out
+}

@@ -61,3 +61,20 @@ proptest! {
         prop_assert_eq!(hex_decode(&hex_lower(&bytes)).unwrap(), bytes);
     }
 }
+
+#[test]
+fn base64_matches_rfc_4648_vectors() {
+    // RFC 4648 section 10.
+    for (plain, encoded) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(base64_encode(plain.as_bytes()), encoded);
+    }
+    assert_eq!(base64_encode(&[0xfb, 0xff, 0xbf]), "+/+/");
+}

@@ -66,6 +66,16 @@ pub enum ApiError {
     /// (a stored document that no longer compiles), with a message naming it.
     #[error("policy evaluation: {0}")]
     PolicyEvaluation(String),
+    /// `InvalidAuthenticationCode` (403): EnableMFADevice or ResyncMFADevice
+    /// codes that do not verify.
+    #[error("invalid authentication code: {0}")]
+    InvalidAuthenticationCode(String),
+    /// `ReportNotPresent` (410): no credential report was generated.
+    #[error("credential report not present: {0}")]
+    ReportNotPresent(String),
+    /// `ReportExpired` (410): the credential report is too old to be served.
+    #[error("credential report expired: {0}")]
+    ReportExpired(String),
 }
 
 impl ApiError {
@@ -90,6 +100,9 @@ impl ApiError {
             Self::NotImplemented(_) => "NotImplemented",
             Self::Internal(_) => "ServiceFailure",
             Self::PolicyEvaluation(_) => "PolicyEvaluation",
+            Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
+            Self::ReportNotPresent(_) => "ReportNotPresent",
+            Self::ReportExpired(_) => "ReportExpired",
         }
     }
 
@@ -111,6 +124,8 @@ impl ApiError {
             Self::NotImplemented(_) => 501,
             Self::Internal(_) => 500,
             Self::PolicyEvaluation(_) => 500,
+            Self::InvalidAuthenticationCode(_) => 403,
+            Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
         }
     }
 
@@ -139,6 +154,9 @@ impl ApiError {
             }
             Self::Internal(_) => "An internal error occurred.".to_owned(),
             Self::PolicyEvaluation(m) => m.clone(),
+            Self::InvalidAuthenticationCode(m)
+            | Self::ReportNotPresent(m)
+            | Self::ReportExpired(m) => m.clone(),
         }
     }
 
@@ -175,6 +193,9 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         Entity::AccessKey => format!("The Access Key with id {name} cannot be found"),
         Entity::LoginProfile => format!("Login Profile for User {name} cannot be found."),
         Entity::Account => format!("The account {name} cannot be found."),
+        // moto's wording, which it keeps from AWS's responses.
+        Entity::MfaDevice => format!("VirtualMFADevice with serial number {name} doesn't exist."),
+        Entity::CredentialReport => "The credential report does not exist.".to_owned(),
     }
 }
 
@@ -188,6 +209,10 @@ pub fn already_exists(entity: Entity, name: &str) -> String {
             format!("A policy called {name} already exists. Duplicate names are not allowed.")
         }
         Entity::LoginProfile => format!("Login Profile for user {name} already exists."),
+        // AWS's wording (CloudTrail records of console retries show it verbatim).
+        Entity::MfaDevice => {
+            "MFADevice entity at the same path and name already exists.".to_owned()
+        }
         other => format!("The {other} {name} already exists."),
     }
 }

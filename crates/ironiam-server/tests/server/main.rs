@@ -8,9 +8,12 @@
 )]
 
 mod auth;
+mod credential_report;
 mod e2e;
 mod harness;
 mod managed_dir;
+mod mfa;
+mod mfa_seeds;
 mod operations;
 mod passwords;
 mod roles;
