@@ -41,6 +41,10 @@ pub struct OpCtx<'a> {
     pub principal: &'a Principal,
     /// The request time, UNIX seconds.
     pub now: i64,
+    /// The region from the request's credential scope.
+    pub region: &'a str,
+    /// The client's address.
+    pub source_ip: &'a str,
 }
 
 impl OpCtx<'_> {
@@ -172,18 +176,20 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
     ];
     table
         .iter()
-        .map(|(name, handler)| {
-            (
-                *name,
-                Op {
-                    handler: *handler,
-                    response: format!("{name}Response"),
-                    result: format!("{name}Result"),
-                },
-            )
-        })
+        .map(|(name, handler)| (*name, Op::new(name, *handler)))
         .collect()
 });
+
+impl Op {
+    /// The operation `name`, run by `handler`.
+    pub fn new(name: &str, handler: Handler) -> Self {
+        Self {
+            handler,
+            response: format!("{name}Response"),
+            result: format!("{name}Result"),
+        }
+    }
+}
 
 /// The operation for `action`, if ironiam implements it.
 pub fn lookup(action: &str) -> Option<&'static Op> {

@@ -31,6 +31,7 @@ pub mod iam;
 pub mod metrics;
 pub mod mfa;
 pub mod state;
+pub mod sts;
 pub mod time;
 
 pub use config::{Config, ServeArgs};

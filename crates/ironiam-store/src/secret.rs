@@ -397,6 +397,38 @@ fn mfa_associated_data(serial_number: &str) -> Vec<u8> {
     format!("ironiam/mfa-seed/v1/{serial_number}").into_bytes()
 }
 
+impl MasterKey {
+    /// Seals `plaintext` for `purpose` (a domain-separating label such as
+    /// `session-token/AKID`), with a fresh random nonce. The purpose is the
+    /// associated data, so a value sealed for one purpose never opens as another.
+    ///
+    /// # Errors
+    /// When `rng` fails.
+    pub fn seal_value(
+        &self,
+        purpose: &str,
+        plaintext: &[u8],
+        rng: &mut dyn RandomSource,
+    ) -> Result<Vec<u8>, SecretError> {
+        self.seal(&sealed_associated_data(purpose), plaintext, rng)
+            .map(|sealed| sealed.0)
+    }
+
+    /// Opens a value [`MasterKey::seal_value`] sealed for `purpose`; `None` when it
+    /// was sealed under another key or purpose, or was altered.
+    pub fn open_value(&self, purpose: &str, sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open(
+            &sealed_associated_data(purpose),
+            &EncryptedSecret(sealed.to_vec()),
+        )
+        .ok()
+    }
+}
+
+fn sealed_associated_data(purpose: &str) -> Vec<u8> {
+    format!("ironiam/sealed/v1/{purpose}").into_bytes()
+}
+
 fn associated_data(key_id: &str) -> Vec<u8> {
     format!("ironiam/access-key-secret/v1/{key_id}").into_bytes()
 }

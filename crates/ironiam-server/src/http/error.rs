@@ -35,6 +35,12 @@ pub enum ApiError {
     /// `InvalidUserType` (400): the caller is the wrong kind of user.
     #[error("invalid user type: {0}")]
     InvalidUserType(String),
+    /// `InvalidParameterValue` (400), STS's code for a bad parameter value.
+    #[error("invalid parameter value: {0}")]
+    InvalidParameterValue(String),
+    /// `PackedPolicyTooLarge` (400): the session policies are too large.
+    #[error("packed policy too large: {0}")]
+    PackedPolicyTooLarge(String),
     /// `ValidationError` (400) with AWS's message.
     #[error("validation error: {0}")]
     Validation(String),
@@ -53,6 +59,9 @@ pub enum ApiError {
     /// The access key exists but is inactive, or its owner is gone.
     #[error("inactive or orphaned access key")]
     InvalidClientTokenId,
+    /// `ExpiredToken` (403): the session token's credentials have expired.
+    #[error("expired session token")]
+    ExpiredToken,
     /// The body is larger than the limit.
     #[error("request body larger than {0} bytes")]
     TooLarge(usize),
@@ -91,11 +100,14 @@ impl ApiError {
             Self::PasswordPolicyViolation(_) => "PasswordPolicyViolation",
             Self::InvalidUserType(_) => "InvalidUserType",
             Self::Validation(_) => "ValidationError",
+            Self::InvalidParameterValue(_) => "InvalidParameterValue",
+            Self::PackedPolicyTooLarge(_) => "PackedPolicyTooLarge",
             Self::Input(e) => e.code(),
             Self::Query(e) => e.code(),
             Self::AccessDenied(_) => "AccessDenied",
             Self::SigV4(e) => e.code(),
             Self::InvalidClientTokenId => "InvalidClientTokenId",
+            Self::ExpiredToken => "ExpiredToken",
             Self::TooLarge(_) => "RequestEntityTooLarge",
             Self::NotImplemented(_) => "NotImplemented",
             Self::Internal(_) => "ServiceFailure",
@@ -115,10 +127,12 @@ impl ApiError {
             | Self::InvalidInput(_)
             | Self::PasswordPolicyViolation(_)
             | Self::InvalidUserType(_)
-            | Self::Validation(_) => 400,
+            | Self::Validation(_)
+            | Self::InvalidParameterValue(_)
+            | Self::PackedPolicyTooLarge(_) => 400,
             Self::Input(e) => e.status(),
             Self::Query(e) => e.status(),
-            Self::AccessDenied(_) | Self::InvalidClientTokenId => 403,
+            Self::AccessDenied(_) | Self::InvalidClientTokenId | Self::ExpiredToken => 403,
             Self::SigV4(e) => e.status(),
             Self::TooLarge(_) => 413,
             Self::NotImplemented(_) => 501,
@@ -141,11 +155,16 @@ impl ApiError {
             | Self::PasswordPolicyViolation(m)
             | Self::InvalidUserType(m)
             | Self::Validation(m)
+            | Self::InvalidParameterValue(m)
+            | Self::PackedPolicyTooLarge(m)
             | Self::AccessDenied(m) => m.clone(),
             Self::Input(e) => e.aws_message(),
             Self::Query(e) => e.aws_message(),
             Self::SigV4(e) => e.aws_message(),
             Self::InvalidClientTokenId => SigV4Error::InvalidClientTokenId.aws_message(),
+            Self::ExpiredToken => {
+                "The security token included in the request is expired".to_owned()
+            }
             Self::TooLarge(limit) => {
                 format!("Request body must be at most {limit} bytes.")
             }

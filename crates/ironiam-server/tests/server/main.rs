@@ -18,4 +18,5 @@ mod operations;
 mod passwords;
 mod roles;
 mod simulator;
+mod sts;
 mod tags;
