@@ -29,6 +29,8 @@ pub enum Entity {
     MfaDevice,
     /// An account's credential report.
     CredentialReport,
+    /// An AWS Config rule.
+    ConfigRule,
 }
 
 impl fmt::Display for Entity {
@@ -45,6 +47,7 @@ impl fmt::Display for Entity {
             Self::LoginProfile => "login profile",
             Self::MfaDevice => "virtual MFA device",
             Self::CredentialReport => "credential report",
+            Self::ConfigRule => "config rule",
         })
     }
 }

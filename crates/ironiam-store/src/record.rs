@@ -493,3 +493,8 @@ pub struct CredentialReport {
     /// The CSV text, as `GetCredentialReport` returns it.
     pub content: String,
 }
+mod compliance;
+
+pub use compliance::{
+    ComplianceType, ConfigRule, ConfigRuleScope, ConfigRuleState, EvaluationResult,
+};

@@ -36,6 +36,7 @@ use crate::record::{
     LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
     User, VirtualMfaDevice,
 };
+use crate::record::{ConfigRule, EvaluationResult};
 
 /// The closure a transaction runs.
 pub type Work<'a> = dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError> + 'a;
@@ -677,4 +678,71 @@ pub trait Transaction {
     /// # Errors
     /// [`StoreError::NotFound`] when none was generated.
     fn get_credential_report(&mut self, account: &str) -> Result<CredentialReport, StoreError>;
+
+    // AWS Config rules and evaluation results.
+
+    /// Inserts a Config rule.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a name taken in the account and region,
+    /// or a taken ID or ARN; [`StoreError::NotFound`] for a missing account.
+    fn insert_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError>;
+    /// Reads a Config rule by name (compared exactly, as AWS Config does).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<ConfigRule, StoreError>;
+    /// Replaces the rule with `rule.id`: description, parameters, scope,
+    /// frequency, state and last evaluation. Its name, ARN, region, tags and
+    /// creation date never change.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn update_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError>;
+    /// Deletes a Config rule and all its evaluation results.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn delete_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<(), StoreError>;
+    /// An account's Config rules ordered by name, in one region or (`None`) all.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_config_rules(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+    ) -> Result<Vec<ConfigRule>, StoreError>;
+    /// Replaces every evaluation result of the rule with `results`.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing rule.
+    fn replace_evaluation_results(
+        &mut self,
+        rule_id: &str,
+        results: &[EvaluationResult],
+    ) -> Result<(), StoreError>;
+    /// Creates or replaces one evaluation result (its rule and resource are the key).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing rule.
+    fn put_evaluation_result(&mut self, result: &EvaluationResult) -> Result<(), StoreError>;
+    /// A rule's evaluation results ordered by resource type, then resource ID.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_evaluation_results(
+        &mut self,
+        rule_id: &str,
+    ) -> Result<Vec<EvaluationResult>, StoreError>;
 }

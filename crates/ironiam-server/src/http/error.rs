@@ -215,6 +215,9 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         // moto's wording, which it keeps from AWS's responses.
         Entity::MfaDevice => format!("VirtualMFADevice with serial number {name} doesn't exist."),
         Entity::CredentialReport => "The credential report does not exist.".to_owned(),
+        Entity::ConfigRule => format!(
+            "The ConfigRule '{name}' provided in the request is invalid. Please check the configRule name."
+        ),
     }
 }
 

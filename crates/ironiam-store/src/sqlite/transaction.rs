@@ -14,8 +14,11 @@ use crate::record::{
     LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
     User, VirtualMfaDevice, name_key,
 };
+use crate::record::{ConfigRule, EvaluationResult};
 use crate::secret::PasswordHash;
 use crate::store::{ListOptions, Page, Transaction, Usage};
+
+mod compliance;
 
 /// The primitives, run on the connection of an open transaction.
 pub(crate) struct SqliteTransaction<'c> {
@@ -1314,6 +1317,59 @@ impl Transaction for SqliteTransaction<'_> {
             Entity::CredentialReport,
             account,
         )
+    }
+
+    fn insert_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError> {
+        self.config_insert_rule(rule)
+    }
+
+    fn get_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<ConfigRule, StoreError> {
+        self.config_get_rule(account, region, name)
+    }
+
+    fn update_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError> {
+        self.config_update_rule(rule)
+    }
+
+    fn delete_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        self.config_delete_rule(account, region, name)
+    }
+
+    fn list_config_rules(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+    ) -> Result<Vec<ConfigRule>, StoreError> {
+        self.config_list_rules(account, region)
+    }
+
+    fn replace_evaluation_results(
+        &mut self,
+        rule_id: &str,
+        results: &[EvaluationResult],
+    ) -> Result<(), StoreError> {
+        self.config_replace_results(rule_id, results)
+    }
+
+    fn put_evaluation_result(&mut self, result: &EvaluationResult) -> Result<(), StoreError> {
+        self.config_put_result(result)
+    }
+
+    fn list_evaluation_results(
+        &mut self,
+        rule_id: &str,
+    ) -> Result<Vec<EvaluationResult>, StoreError> {
+        self.config_list_results(rule_id)
     }
 }
 

@@ -11,6 +11,11 @@ use ironiam_store::{Entity, ListOptions, Store, StoreError, StoreExt, Usage};
 
 use crate::fixture::*;
 
+mod compliance;
+use compliance::{
+    config_rule_crud, config_rules_are_per_account_and_region,
+    evaluation_results_replace_upsert_and_go_with_their_rule,
+};
 mod mfa;
 use mfa::{
     assigned_mfa_device_blocks_user_deletion, credential_report_is_one_snapshot_per_account,
@@ -48,6 +53,9 @@ conformance!(
     mfa_devices_list_by_assignment,
     assigned_mfa_device_blocks_user_deletion,
     credential_report_is_one_snapshot_per_account,
+    config_rule_crud,
+    config_rules_are_per_account_and_region,
+    evaluation_results_replace_upsert_and_go_with_their_rule,
 );
 
 fn user_crud(store: &Arc<dyn Store>) {
