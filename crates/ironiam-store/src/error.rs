@@ -125,4 +125,15 @@ pub enum StoreError {
     /// Any other failure of the database.
     #[error("database error: {0}")]
     Backend(Box<dyn std::error::Error + Send + Sync>),
+    /// A read-only open found a database that this build would have to migrate
+    /// first (only a read-write open migrates).
+    #[error(
+        "database schema version {found} is older than this build's {required}; start `ironiam serve` on it once to migrate it"
+    )]
+    SchemaTooOld {
+        /// The version in the database.
+        found: u32,
+        /// The version this build needs.
+        required: u32,
+    },
 }

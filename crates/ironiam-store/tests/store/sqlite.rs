@@ -257,3 +257,66 @@ fn migration_3_adds_mfa_tables_to_a_version_2_database() {
         .unwrap();
     assert_eq!(usage.mfa_devices, 1);
 }
+
+#[test]
+fn read_only_open_reads_beside_a_writer_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = SqliteStore::open(dir.path()).unwrap();
+    seed(&writer);
+    writer.write(|tx| tx.insert_user(&user("alice"))).unwrap();
+    let reader = SqliteStore::open_read_only(dir.path()).unwrap();
+    assert_eq!(reader.schema_version().unwrap(), 7);
+    assert_eq!(
+        reader
+            .read(|tx| tx.get_user(ACCOUNT, "alice"))
+            .unwrap()
+            .name,
+        "alice"
+    );
+    // A write made after the read-only open is seen by its next read.
+    writer.write(|tx| tx.insert_user(&user("bob"))).unwrap();
+    assert_eq!(
+        reader
+            .read(|tx| tx.list_users(ACCOUNT, &ListOptions::all()))
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
+    let err = reader
+        .write(|tx| tx.insert_user(&user("carol")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly), "{err:?}");
+    let err = reader
+        .read(|tx| tx.insert_user(&user("carol")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly), "{err:?}");
+    assert!(writer.read(|tx| tx.get_user(ACCOUNT, "carol")).is_err());
+}
+
+#[test]
+fn read_only_open_needs_an_existing_database_at_this_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = SqliteStore::open_read_only(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("ironiam serve"), "{err}");
+    // Nothing was created.
+    assert!(!dir.path().join(DATABASE_FILE).exists());
+
+    drop(SqliteStore::open(dir.path()).unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute("DELETE FROM schema_migration WHERE version = 7", [])
+        .unwrap();
+    drop(conn);
+    let err = SqliteStore::open_read_only(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooOld {
+                found: 3,
+                required: 7
+            }
+        ),
+        "{err:?}"
+    );
+}
