@@ -11,6 +11,8 @@
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
+//! - [`compliance`]: the AWS Config managed rules for MFA compliance, run after
+//!   every relevant IAM change and on demand.
 //! - [`mfa`]: virtual MFA devices: creation, assignment, and the code check
 //!   STS and the console call ([`mfa::authenticate`]).
 //!
@@ -25,6 +27,7 @@ pub mod audit;
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod compliance;
 pub mod config;
 pub mod http;
 pub mod iam;
