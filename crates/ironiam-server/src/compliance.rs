@@ -9,6 +9,7 @@
 //! - [`engine`]: stored rules run on demand and after each IAM change that can
 //!   move a verdict, their results kept in the store.
 //! - [`summary`]: a rule's compliance from its results, as AWS Config sums it up.
+//! - [`report`]: every account's rules run fresh, read-only, for `ironiam report`.
 //!
 //! The AWS Config API over this is `crate::configservice`; `ironiam report` runs
 //! the same rules from the command line.
@@ -16,6 +17,7 @@
 pub mod engine;
 pub mod evaluate;
 pub mod facts;
+pub mod report;
 pub mod rule;
 pub mod summary;
 
@@ -25,5 +27,6 @@ mod tests;
 pub use engine::{Change, Target, change_of, evaluate_rules, on_change};
 pub use evaluate::{Verdict, evaluate as evaluate_rule, in_scope};
 pub use facts::{AccountFacts, KeyFacts, RootFacts, UserFacts};
+pub use report::{Report, ReportError, RuleSource, report};
 pub use rule::{ManagedRule, PasswordPolicyRequirements, ResourceType, RuleError};
 pub use summary::{RuleCompliance, summarize};
