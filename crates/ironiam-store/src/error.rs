@@ -25,6 +25,20 @@ pub enum Entity {
     AccessKey,
     /// A login profile.
     LoginProfile,
+    /// An organization.
+    Organization,
+    /// An organization's root.
+    OrgRoot,
+    /// An organizational unit.
+    OrgUnit,
+    /// An account's membership of an organization.
+    OrgAccount,
+    /// A `CreateAccount` request.
+    CreateAccountStatus,
+    /// An Organizations policy.
+    OrgPolicy,
+    /// A root, OU or account that a policy attaches to.
+    OrgTarget,
 }
 
 impl fmt::Display for Entity {
@@ -39,6 +53,13 @@ impl fmt::Display for Entity {
             Self::InlinePolicy => "inline policy",
             Self::AccessKey => "access key",
             Self::LoginProfile => "login profile",
+            Self::Organization => "organization",
+            Self::OrgRoot => "organization root",
+            Self::OrgUnit => "organizational unit",
+            Self::OrgAccount => "organization account",
+            Self::CreateAccountStatus => "create account request",
+            Self::OrgPolicy => "organization policy",
+            Self::OrgTarget => "policy target",
         })
     }
 }

@@ -423,3 +423,11 @@ pub struct LoginProfile {
 /// How many previous password hashes a login profile keeps: IAM's largest
 /// `PasswordReusePrevention` (24) counts the current password too.
 pub const PASSWORD_HISTORY_LEN: usize = 23;
+
+mod organization;
+
+pub use organization::{
+    CreateAccountState, CreateAccountStatus, FULL_AWS_ACCESS_ID, FeatureSet, JoinedMethod,
+    OrgAccount, OrgAccountStatus, OrgNode, OrgPolicy, OrgRoot, OrgUnit, Organization,
+    SERVICE_CONTROL_POLICY,
+};
