@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use ironiam_store::record::PrincipalKind;
 use ironiam_store::record::{
     CreateAccountState, CreateAccountStatus, FULL_AWS_ACCESS_ID, FeatureSet, JoinedMethod,
     OrgAccount, OrgAccountStatus, OrgPolicy, OrgRoot, OrgUnit, Organization,
     SERVICE_CONTROL_POLICY, Tag,
 };
-use ironiam_store::{Entity, SqliteStore, Store, StoreError, StoreExt};
+use ironiam_store::sqlite::DATABASE_FILE;
+use ironiam_store::{Entity, ListOptions, SqliteStore, Store, StoreError, StoreExt};
 
 use crate::fixture::*;
 
@@ -31,6 +33,7 @@ each_backend!(
     policies_and_attachments,
     create_account_requests,
     deleting_an_organization_keeps_the_accounts,
+    aws_managed_policies_have_a_copy_per_account,
 );
 
 const ORG: &str = "o-abcdefghij";
@@ -552,4 +555,129 @@ fn organization_ids_have_the_model_formats() {
         let request = id::create_account_request_id(&mut OsRandom).unwrap();
         assert!(request.len() == 36 && request.starts_with("car-") && lower_alnum(&request[4..]));
     }
+}
+
+/// Member accounts get their own copy of each AWS managed policy, under the same ARN;
+/// attachments and boundary counts stay within each account.
+fn aws_managed_policies_have_a_copy_per_account(store: &Arc<dyn Store>) {
+    const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let copy = |account_id: &str, id: &str| {
+        let mut p = policy("AdministratorAccess");
+        p.id = id.to_owned();
+        p.account_id = account_id.to_owned();
+        p.arn = ADMIN.to_owned();
+        p
+    };
+    store
+        .write(|tx| {
+            tx.insert_account(&account(MEMBER))?;
+            for p in [copy(ACCOUNT, "ANPAMANAGEMENT"), copy(MEMBER, "ANPAMEMBER")] {
+                tx.insert_policy(&p)?;
+                tx.insert_policy_version(&version(&p, 1))?;
+            }
+            let mut bounded = user("bounded");
+            bounded.permissions_boundary = Some(ADMIN.to_owned());
+            tx.insert_user(&bounded)?;
+            tx.attach_policy(ACCOUNT, PrincipalKind::User, "bounded", ADMIN)?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    // Still one per ARN within an account.
+    let err = store
+        .write(|tx| tx.insert_policy(&copy(MEMBER, "ANPAAGAIN")))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err:?}");
+    let management = store.read(|tx| tx.get_policy(ACCOUNT, ADMIN)).unwrap();
+    let member = store.read(|tx| tx.get_policy(MEMBER, ADMIN)).unwrap();
+    assert_eq!(
+        (management.id.as_str(), member.id.as_str()),
+        ("ANPAMANAGEMENT", "ANPAMEMBER")
+    );
+    assert_eq!(
+        (
+            management.attachment_count,
+            management.permissions_boundary_usage_count
+        ),
+        (1, 1)
+    );
+    assert_eq!(
+        (
+            member.attachment_count,
+            member.permissions_boundary_usage_count
+        ),
+        (0, 0)
+    );
+    assert_eq!(
+        store
+            .read(|tx| tx.list_policies(MEMBER, &ListOptions::all(), false))
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    store.write(|tx| tx.delete_policy(MEMBER, ADMIN)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_policy(ACCOUNT, ADMIN)).unwrap().id,
+        "ANPAMANAGEMENT"
+    );
+}
+
+#[test]
+fn migration_4_keeps_managed_policies_versions_and_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A database as version 2 left it: a policy with two versions, attached and
+        // used as a boundary.
+        let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0002_password_history.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO schema_migration VALUES (1, 'initial'), (2, 'password_history');
+             INSERT INTO account (id, create_date) VALUES ('123456789012', 0);
+             INSERT INTO iam_user (id, account_id, name, name_key, path, arn, create_date,
+                     permissions_boundary, tags)
+                 VALUES ('AIDAOLD', '123456789012', 'old', 'old', '/',
+                         'arn:aws:iam::123456789012:user/old', 0,
+                         'arn:aws:iam::aws:policy/Kept', '[]');
+             INSERT INTO managed_policy VALUES ('ANPAOLD', '123456789012', 'Kept', 'kept', '/',
+                 'arn:aws:iam::aws:policy/Kept', 'kept policy', 2, 2, 1, 0, 5, '[]');
+             INSERT INTO policy_version VALUES ('ANPAOLD', 1, '{\"v\":1}', 0),
+                                               ('ANPAOLD', 2, '{\"v\":2}', 5);
+             INSERT INTO user_policy_attachment VALUES ('AIDAOLD', 'ANPAOLD');",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 4);
+    let kept = store
+        .read(|tx| tx.get_policy(ACCOUNT, "arn:aws:iam::aws:policy/Kept"))
+        .unwrap();
+    assert_eq!(kept.id, "ANPAOLD");
+    assert_eq!(kept.description.as_deref(), Some("kept policy"));
+    assert_eq!(
+        (kept.attachment_count, kept.permissions_boundary_usage_count),
+        (1, 1)
+    );
+    let versions = store.read(|tx| tx.list_policy_versions("ANPAOLD")).unwrap();
+    assert_eq!(versions.len(), 2);
+    // The attachment still holds the policy in place.
+    let err = store
+        .write(|tx| tx.delete_policy(ACCOUNT, "arn:aws:iam::aws:policy/Kept"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InUse { .. }), "{err:?}");
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let problems: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(problems, 0);
 }
