@@ -10,6 +10,7 @@
 //! - [`http`]: the router, request pipeline and AWS error rendering.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
+//! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
 //!
 //! # Design notes
@@ -27,6 +28,7 @@ pub mod config;
 pub mod http;
 pub mod iam;
 pub mod metrics;
+pub mod organizations;
 pub mod state;
 pub mod time;
 

@@ -85,13 +85,20 @@ pub struct CallerSnapshot {
     pub policies: Option<Arc<CallerPolicies>>,
 }
 
-/// The compiled identity policies and boundary of one user.
+/// The compiled identity policies and boundary of one caller, and the SCPs that bind
+/// its account.
 #[derive(Debug)]
 pub struct CallerPolicies {
     /// Inline and attached policies of the user and of its groups.
     pub identity: Vec<Arc<Policy>>,
     /// The permissions boundary.
     pub boundary: Option<Arc<Policy>>,
+    /// The service control policies by level, from the organization's root down to
+    /// the account (see `authz::scp`); `None` outside an organization and in its
+    /// management account. Every Organizations write bumps the caller cache, so a
+    /// snapshot never carries SCPs older than the last attachment, detachment,
+    /// update or move.
+    pub service_control: Option<Vec<Vec<Arc<Policy>>>>,
 }
 
 /// Snapshots of callers by access key id, stamped with the write generation they were

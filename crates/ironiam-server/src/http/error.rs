@@ -168,6 +168,13 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         Entity::AccessKey => format!("The Access Key with id {name} cannot be found"),
         Entity::LoginProfile => format!("Login Profile for User {name} cannot be found."),
         Entity::Account => format!("The account {name} cannot be found."),
+        Entity::Organization
+        | Entity::OrgRoot
+        | Entity::OrgUnit
+        | Entity::OrgAccount
+        | Entity::CreateAccountStatus
+        | Entity::OrgPolicy
+        | Entity::OrgTarget => format!("The {entity} {name} cannot be found."),
     }
 }
 

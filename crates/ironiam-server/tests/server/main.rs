@@ -12,6 +12,8 @@ mod e2e;
 mod harness;
 mod managed_dir;
 mod operations;
+mod organizations;
 mod passwords;
 mod roles;
+mod scp;
 mod tags;
