@@ -37,16 +37,15 @@ impl UserIdentity {
     /// CloudTrail's `userIdentity` for a caller.
     pub fn of(principal: &crate::authz::Principal) -> Self {
         Self {
-            kind: if principal.is_root() {
+            kind: if principal.role.is_some() {
+                "AssumedRole"
+            } else if principal.is_root() {
                 "Root"
             } else {
                 "IAMUser"
             }
             .to_owned(),
-            principal_id: principal
-                .user
-                .as_ref()
-                .map_or_else(|| principal.account_id.clone(), |u| u.id.clone()),
+            principal_id: principal.user_id(),
             arn: principal.arn().to_owned(),
             account_id: principal.account_id.clone(),
             access_key_id: principal.access_key_id.clone(),

@@ -12,6 +12,8 @@
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
+//! - [`mfa`]: virtual MFA devices: creation, assignment, and the code check
+//!   STS and the console call ([`mfa::authenticate`]).
 //!
 //! # Design notes
 //! Store calls are synchronous; the whole signed-request pipeline after the
@@ -28,8 +30,10 @@ pub mod config;
 pub mod http;
 pub mod iam;
 pub mod metrics;
+pub mod mfa;
 pub mod organizations;
 pub mod state;
+pub mod sts;
 pub mod time;
 
 pub use config::{Config, ServeArgs};

@@ -25,6 +25,10 @@ pub enum Entity {
     AccessKey,
     /// A login profile.
     LoginProfile,
+    /// A virtual MFA device.
+    MfaDevice,
+    /// An account's credential report.
+    CredentialReport,
     /// An organization.
     Organization,
     /// An organization's root.
@@ -53,6 +57,8 @@ impl fmt::Display for Entity {
             Self::InlinePolicy => "inline policy",
             Self::AccessKey => "access key",
             Self::LoginProfile => "login profile",
+            Self::MfaDevice => "virtual MFA device",
+            Self::CredentialReport => "credential report",
             Self::Organization => "organization",
             Self::OrgRoot => "organization root",
             Self::OrgUnit => "organizational unit",

@@ -36,7 +36,26 @@ pub fn resource_arn(
         let prefix = input.str_member("PathPrefix").unwrap_or("/");
         return Ok(format!("arn:aws:iam::{account}:{kind}{prefix}"));
     }
-    let resource_type = action_info(action).and_then(|i| i.resource_type.as_deref());
+    // The simulator's principal calls act on the simulated user, group or role (IAM User
+    // Guide, "Testing IAM policies with the IAM policy simulator": to let Bob simulate
+    // Alice's policies, allow him `arn:aws:iam::ACCOUNT:user/alice`).
+    if matches!(
+        action,
+        "SimulatePrincipalPolicy" | "GetContextKeysForPrincipalPolicy"
+    ) && let Some(source) = input.str_member("PolicySourceArn")
+    {
+        return Ok(policy_source_arn(tx, account, source));
+    }
+    // Two actions whose resource the Service Authorization Reference marks as
+    // optional, so the loader sees no required type, although IAM evaluates
+    // them on one: DeleteVirtualMFADevice on the device (`mfa*` in the seeds'
+    // policies), ListMFADevices on the named user or the caller, like the
+    // other calls whose UserName defaults to the caller.
+    let resource_type = match action {
+        "DeleteVirtualMFADevice" => Some("mfa"),
+        "ListMFADevices" => Some("user"),
+        _ => action_info(action).and_then(|i| i.resource_type.as_deref()),
+    };
     let path = input.str_member("Path").unwrap_or("/");
     let creating = action.starts_with("Create");
     Ok(match resource_type {
@@ -61,6 +80,21 @@ pub fn resource_arn(
             Some(name) if action == "CreateRole" => arn(account, "role", path, name),
             Some(name) => existing(tx, account, "role", name, false),
             None => "*".to_owned(),
+        },
+        // Virtual MFA devices: CreateVirtualMFADevice names the device to be
+        // created (`mfa/PATH/NAME`); the others carry its serial number, which
+        // is its ARN; the stored spelling is used when the device exists.
+        Some("mfa") => match (
+            input.str_member("VirtualMFADeviceName"),
+            input.str_member("SerialNumber"),
+        ) {
+            (Some(name), _) if action == "CreateVirtualMFADevice" => {
+                arn(account, "mfa", path, name)
+            }
+            (_, Some(serial)) => tx
+                .get_virtual_mfa_device(account, serial)
+                .map_or_else(|_| serial.to_owned(), |d| d.serial_number),
+            _ => "*".to_owned(),
         },
         Some("policy") => match (
             input.str_member("PolicyArn"),
@@ -103,4 +137,16 @@ fn key_owner_arn(tx: &mut dyn Transaction, principal: &Principal, key_id: &str) 
             }
         });
     owner.unwrap_or_else(|| principal.arn().to_owned())
+}
+
+/// A simulation's `PolicySourceArn`: the stored ARN (with its path) of the entity it
+/// names in the caller's account, else the ARN as given (the operation then answers
+/// `NoSuchEntity` or `InvalidInput`).
+fn policy_source_arn(tx: &mut dyn Transaction, account: &str, source: &str) -> String {
+    match crate::iam::simulate::source::parse_entity_arn(source) {
+        Some(entity) if entity.account == account => {
+            existing(tx, account, entity.kind.arn_resource(), &entity.name, false)
+        }
+        _ => source.to_owned(),
+    }
 }

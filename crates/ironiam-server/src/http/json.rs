@@ -378,6 +378,8 @@ fn pipeline(
         state,
         principal: &principal,
         now: now.as_secs(),
+        region: &facts.region,
+        source_ip: peer,
     };
     let outcome = (op.handler)(&mut ctx, &decoded.value);
     if op.mutates {

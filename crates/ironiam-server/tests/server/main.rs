@@ -8,12 +8,17 @@
 )]
 
 mod auth;
+mod credential_report;
 mod e2e;
 mod harness;
 mod managed_dir;
+mod mfa;
+mod mfa_seeds;
 mod operations;
 mod organizations;
 mod passwords;
 mod roles;
 mod scp;
+mod simulator;
+mod sts;
 mod tags;
