@@ -1,19 +1,19 @@
 """AWS Organizations through the real AWS CLI and boto3: the organization, an OU and a
-member account, seed 004's MFA SCP attached with the Organizations API, and the
-management account left unbound by it.
+member account, seed 004's MFA SCP attached with the Organizations API; member-account
+principals (reached through AssumeRole of OrganizationAccountAccessRole) denied without
+MFA and allowed in an MFA session; the management account never bound.
 
-Member-account principals cannot be reached from here yet: they need STS AssumeRole of
-OrganizationAccountAccessRole (the MFA/STS work). SCP enforcement on member-account
-users and the member root user is covered by the Rust server tests
-(crates/ironiam-server/tests/server/scp.rs)."""
+The member account's root user has no credentials from the API; SCPs binding it are
+covered by the Rust server tests (crates/ironiam-server/tests/server/scp.rs)."""
 
 import json
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_ID, ROOT, ROOT_KEY_ID, ROOT_SECRET, client
+from conftest import ACCOUNT_ID, ROOT, ROOT_KEY_ID, ROOT_SECRET, Cli, client
+from mfa_cli import SessionCli, create_device, enable_device, mfa_session
+from totp import next_code
 
 SEED_004_SCP = ROOT / "examples" / "seed-004-require-mfa-scp.json"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -154,3 +154,64 @@ def test_the_cli_pages_through_accounts(root_cli, orgs):
     accounts = root_cli.ok("organizations", "list-accounts", "--page-size", "1")["Accounts"]
     assert {a["Id"] for a in accounts} == created | {ACCOUNT_ID}
     assert len(accounts) == 5
+
+
+def test_seed_004_scp_binds_member_accounts_until_mfa(root_cli, endpoint):
+    """Seed 004 organization-wide: the SCP denies every member-account principal without
+    MFA; an MFA session passes; the management account is untouched."""
+    root_cli.ok("organizations", "create-organization", "--feature-set", "ALL")
+    root = root_cli.ok("organizations", "list-roots")["Roots"][0]["Id"]
+    root_cli.ok("organizations", "enable-policy-type", "--root-id", root, "--policy-type", "SERVICE_CONTROL_POLICY")
+    ou = root_cli.ok("organizations", "create-organizational-unit", "--parent-id", root,
+                     "--name", "workloads")["OrganizationalUnit"]["Id"]
+    member = root_cli.ok("organizations", "create-account", "--email", "dev@example.com",
+                         "--account-name", "dev")["CreateAccountStatus"]["AccountId"]
+    root_cli.ok("organizations", "move-account", "--account-id", member,
+                "--source-parent-id", root, "--destination-parent-id", ou)
+    scp = root_cli.ok("organizations", "create-policy", "--name", "RequireMFA", "--description", "seed 004",
+                      "--type", "SERVICE_CONTROL_POLICY",
+                      "--content", f"file://{SEED_004_SCP}")["Policy"]["PolicySummary"]
+    root_cli.ok("organizations", "attach-policy", "--policy-id", scp["Id"], "--target-id", ou)
+
+    # The management account's administrator, with a virtual MFA device.
+    root_cli.ok("iam", "create-user", "--user-name", "admin")
+    root_cli.ok("iam", "attach-user-policy", "--user-name", "admin", "--policy-arn", ADMIN)
+    key = root_cli.ok("iam", "create-access-key", "--user-name", "admin")["AccessKey"]
+    admin = Cli(endpoint, key["AccessKeyId"], key["SecretAccessKey"])
+    serial, secret = create_device(admin, "admin")
+    enable_device(admin, "admin", serial, secret)
+    # Not bound by the SCP, even without MFA.
+    assert "admin" in [u["UserName"] for u in admin.ok("iam", "list-users")["Users"]]
+
+    role = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    # A role session in the member account without MFA: denied by the SCP.
+    plain = admin.ok("sts", "assume-role", "--role-arn", role, "--role-session-name", "plain")["Credentials"]
+    stderr = SessionCli(endpoint, plain).fails("iam", "list-users")
+    assert "AccessDenied" in stderr
+    assert "with an explicit deny in a service control policy" in stderr
+    assert scp["Arn"] in stderr
+
+    # With MFA, the same role administers the member account.
+    with_mfa = admin.ok("sts", "assume-role", "--role-arn", role, "--role-session-name", "mfa",
+                        "--serial-number", serial, "--token-code", next_code(secret))["Credentials"]
+    operator = SessionCli(endpoint, with_mfa)
+    assert operator.ok("sts", "get-caller-identity")["Account"] == member
+    assert operator.ok("iam", "list-users")["Users"] == []
+    operator.ok("iam", "create-user", "--user-name", "dev")
+    operator.ok("iam", "attach-user-policy", "--user-name", "dev", "--policy-arn", ADMIN)
+    dev_key = operator.ok("iam", "create-access-key", "--user-name", "dev")["AccessKey"]
+    dev_serial, dev_secret = create_device(operator, "dev")
+    assert dev_serial == f"arn:aws:iam::{member}:mfa/dev"
+    enable_device(operator, "dev", dev_serial, dev_secret)
+
+    # A member-account user without MFA is denied, even with AdministratorAccess...
+    dev = Cli(endpoint, dev_key["AccessKeyId"], dev_key["SecretAccessKey"])
+    stderr = dev.fails("iam", "list-users")
+    assert f"User: arn:aws:iam::{member}:user/dev is not authorized to perform: iam:ListUsers" in stderr
+    assert "with an explicit deny in a service control policy" in stderr
+    # ...and allowed once in an MFA session.
+    session = mfa_session(dev, dev_serial, dev_secret)
+    assert [u["UserName"] for u in session.ok("iam", "list-users")["Users"]] == ["dev"]
+
+    # The management account still sees only its own users.
+    assert [u["UserName"] for u in admin.ok("iam", "list-users")["Users"]] == ["admin"]

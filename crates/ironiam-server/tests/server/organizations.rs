@@ -187,8 +187,7 @@ pub async fn tree(h: &Harness) -> Tree {
 }
 
 /// A user in `account` with an active access key and the given managed policies,
-/// made directly through the store: no API can act as a member account until STS
-/// AssumeRole exists.
+/// made directly through the store (quicker than assuming the account's role).
 pub fn store_user(h: &Harness, account: &str, name: &str, policies: &[&str]) -> (String, String) {
     let user = User {
         id: id::unique_id(id::USER_PREFIX, &mut OsRandom).unwrap(),

@@ -1,11 +1,16 @@
 //! Service control policies enforced on IAM calls: they bind every principal of a
 //! member account, its root user included, at every level from the organization's
 //! root through the OUs to the account, and never the management account. Member
-//! accounts' principals are made through the store (STS AssumeRole comes later).
+//! accounts' users and root keys are made through the store; role sessions come from
+//! AssumeRole of `OrganizationAccountAccessRole`.
 
 use std::sync::Arc;
 
-use ironiam_server::clock::FixedClock;
+use axum::body::Body;
+use axum::http::Request;
+use ironiam_protocol::sigv4::{self, SecretKey};
+use ironiam_protocol::time::UnixTime;
+use ironiam_server::clock::{Clock, FixedClock};
 use ironiam_server::config::AuditTarget;
 use ironiam_server::{AppState, Config, router};
 use ironiam_store::StoreExt;
@@ -406,4 +411,147 @@ async fn a_restart_keeps_serving_the_management_account() {
     assert_eq!(identity.account_id, management);
     assert!(identity.new_secret.is_none());
     assert_eq!(state.account_id, management);
+}
+
+/// Signs a Query request for `service` with temporary credentials (the session token
+/// as a signed header).
+fn signed_session(service: &str, body: &str, creds: &[String; 3], time: i64) -> Request<Body> {
+    let amz_date = UnixTime::from_secs(time).to_amz_date();
+    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
+    let host = format!("{service}.amazonaws.com");
+    let headers = [
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+        ("host", host.as_str()),
+        ("x-amz-date", amz_date.as_str()),
+        ("x-amz-security-token", creds[2].as_str()),
+    ];
+    let signed_headers = "content-type;host;x-amz-date;x-amz-security-token";
+    let placeholder = format!(
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={}",
+        creds[0],
+        "0".repeat(64)
+    );
+    let mut with_auth = headers.to_vec();
+    with_auth.push(("authorization", placeholder.as_str()));
+    let inputs = sigv4::prepare(&sigv4::Request {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &with_auth,
+        body: body.as_bytes(),
+    })
+    .unwrap();
+    let signature = inputs
+        .signature_for(&SecretKey::new(creds[1].as_str()))
+        .unwrap();
+    let mut builder = Request::builder().method("POST").uri("/");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .header(
+            "authorization",
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+                creds[0]
+            ),
+        )
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_role_session_in_a_member_account_is_bound() {
+    let h = harness();
+    let t = tree(&h).await;
+    let boss = management_admin(&h).await;
+    // The management account administers the member through the role CreateAccount made.
+    let role_arn = format!(
+        "arn:aws:iam::{}:role/OrganizationAccountAccessRole",
+        t.member
+    );
+    let body = form(&[
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", &role_arn),
+        ("RoleSessionName", "admin"),
+    ]);
+    let now = h.clock.now().as_secs();
+    let assumed = h.send(signed_long_term("sts", &body, &boss, now)).await;
+    assert_eq!(assumed.status, 200, "{}", assumed.body);
+    let creds = [
+        assumed.field("AccessKeyId").unwrap().to_owned(),
+        assumed.field("SecretAccessKey").unwrap().to_owned(),
+        assumed.field("SessionToken").unwrap().to_owned(),
+    ];
+    let list = form(&[("Action", "ListUsers"), ("Version", "2010-05-08")]);
+    let listed = h.send(signed_session("iam", &list, &creds, now)).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+
+    let (_, policy_arn) = scp(&h, "RequireMFA", &seed_004_scp(), &[&t.prod]).await;
+    let denied = h.send(signed_session("iam", &list, &creds, now)).await;
+    assert_eq!(denied.status, 403, "{}", denied.body);
+    assert_eq!(
+        denied.message(),
+        Some(
+            format!(
+                "User: arn:aws:sts::{m}:assumed-role/OrganizationAccountAccessRole/admin is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::{m}:user/ with an explicit deny in a service control policy: {policy_arn}",
+                m = t.member
+            )
+            .as_str()
+        )
+    );
+    // The management account's own calls stay allowed.
+    assert_eq!(list_users(&h, &boss).await.status, 200);
+}
+
+/// Signs a Query request for `service` with long-term keys.
+fn signed_long_term(service: &str, body: &str, key: &(String, String), time: i64) -> Request<Body> {
+    let amz_date = UnixTime::from_secs(time).to_amz_date();
+    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
+    let host = format!("{service}.amazonaws.com");
+    let headers = [
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+        ("host", host.as_str()),
+        ("x-amz-date", amz_date.as_str()),
+    ];
+    let signed_headers = "content-type;host;x-amz-date";
+    let placeholder = format!(
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={}",
+        key.0,
+        "0".repeat(64)
+    );
+    let mut with_auth = headers.to_vec();
+    with_auth.push(("authorization", placeholder.as_str()));
+    let inputs = sigv4::prepare(&sigv4::Request {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &with_auth,
+        body: body.as_bytes(),
+    })
+    .unwrap();
+    let signature = inputs
+        .signature_for(&SecretKey::new(key.1.as_str()))
+        .unwrap();
+    let mut builder = Request::builder().method("POST").uri("/");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .header(
+            "authorization",
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+                key.0
+            ),
+        )
+        .body(Body::from(body.to_owned()))
+        .unwrap()
 }
