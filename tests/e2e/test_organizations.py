@@ -213,5 +213,21 @@ def test_seed_004_scp_binds_member_accounts_until_mfa(root_cli, endpoint):
     session = mfa_session(dev, dev_serial, dev_secret)
     assert [u["UserName"] for u in session.ok("iam", "list-users")["Users"]] == ["dev"]
 
+    # Seed 004's check of effective permissions: the simulator reports the SCP's
+    # decision for the member user, without MFA context and with it.
+    source = f"arn:aws:iam::{member}:user/dev"
+    simulated = session.ok("iam", "simulate-principal-policy", "--policy-source-arn", source,
+                           "--action-names", "ec2:DescribeInstances")["EvaluationResults"][0]
+    assert simulated["EvalDecision"] == "explicitDeny"
+    assert simulated["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": False}
+    assert simulated["MatchedStatements"][0]["SourcePolicyId"] == "RequireMFA"
+    assert simulated["MissingContextValues"] == ["aws:MultiFactorAuthPresent"]
+    simulated = session.ok("iam", "simulate-principal-policy", "--policy-source-arn", source,
+                           "--action-names", "ec2:DescribeInstances", "--context-entries",
+                           "ContextKeyName=aws:MultiFactorAuthPresent,ContextKeyValues=true,ContextKeyType=boolean",
+                           )["EvaluationResults"][0]
+    assert simulated["EvalDecision"] == "allowed"
+    assert simulated["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": True}
+
     # The management account still sees only its own users.
     assert [u["UserName"] for u in admin.ok("iam", "list-users")["Users"]] == ["admin"]

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use ironiam_policy::{Policy, PolicyKind};
-use ironiam_store::record::{OrgNode, SERVICE_CONTROL_POLICY};
+use ironiam_store::record::{OrgNode, OrgPolicy, SERVICE_CONTROL_POLICY};
 use ironiam_store::{StoreError, Transaction};
 
 use super::PolicyCache;
@@ -27,7 +27,8 @@ const MAX_LEVELS: usize = 7;
 /// SCP attached denies everything, as in AWS.
 ///
 /// Compiled policies come from `cache`, keyed by the policy's ARN and its content,
-/// so an updated SCP is never served from an old compilation.
+/// so an updated SCP is never served from an old compilation; each policy's `id()` is
+/// its ARN, which AccessDenied messages name.
 ///
 /// # Errors
 /// A store fault, or a stored SCP that no longer compiles.
@@ -36,6 +37,33 @@ pub fn service_control_policies(
     cache: &PolicyCache,
     account_id: &str,
 ) -> Result<Option<Vec<Vec<Arc<Policy>>>>, ApiError> {
+    let Some(levels) = service_control_path(tx, account_id)? else {
+        return Ok(None);
+    };
+    let mut compiled = Vec::with_capacity(levels.len());
+    for level in levels {
+        let mut policies = Vec::with_capacity(level.len());
+        for policy in level {
+            policies.push(cache.get_or_compile(
+                &policy.arn,
+                &policy.content,
+                PolicyKind::ServiceControl,
+            )?);
+        }
+        compiled.push(policies);
+    }
+    Ok(Some(compiled))
+}
+
+/// The stored SCPs behind [`service_control_policies`], level by level, for callers
+/// that label them differently (the policy simulator names each by its name).
+///
+/// # Errors
+/// A store fault, or a broken tree.
+pub fn service_control_path(
+    tx: &mut dyn Transaction,
+    account_id: &str,
+) -> Result<Option<Vec<Vec<OrgPolicy>>>, ApiError> {
     let membership = match tx.get_org_account(account_id) {
         Ok(membership) => membership,
         Err(StoreError::NotFound { .. }) => return Ok(None),
@@ -83,15 +111,7 @@ pub fn service_control_policies(
     path.reverse();
     let mut levels = Vec::with_capacity(path.len());
     for target in &path {
-        let mut level = Vec::new();
-        for policy in tx.list_org_policies_for_target(org, target, SERVICE_CONTROL_POLICY)? {
-            level.push(cache.get_or_compile(
-                &policy.arn,
-                &policy.content,
-                PolicyKind::ServiceControl,
-            )?);
-        }
-        levels.push(level);
+        levels.push(tx.list_org_policies_for_target(org, target, SERVICE_CONTROL_POLICY)?);
     }
     Ok(Some(levels))
 }

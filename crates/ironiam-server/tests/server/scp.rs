@@ -555,3 +555,75 @@ fn signed_long_term(service: &str, body: &str, key: &(String, String), time: i64
         .body(Body::from(body.to_owned()))
         .unwrap()
 }
+
+#[tokio::test]
+async fn the_simulator_reports_the_organizations_decision() {
+    let h = harness();
+    let t = tree(&h).await;
+    let alice = store_user(&h, &t.member, "alice", &[ADMIN]);
+    let deny_ec2 = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]})
+    .to_string();
+    scp(&h, "DenyEc2", &deny_ec2, &[&t.prod]).await;
+    let source = format!("arn:aws:iam::{}:user/alice", t.member);
+    let reply = h
+        .call_as(
+            (&alice.0, &alice.1),
+            "SimulatePrincipalPolicy",
+            &[
+                ("PolicySourceArn", &source),
+                ("ActionNames.member.1", "ec2:DescribeInstances"),
+                ("ActionNames.member.2", "iam:ListUsers"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let results: Vec<&str> = reply.body.split("<EvalActionName>").skip(1).collect();
+    assert_eq!(results.len(), 2);
+    let ec2 = results.iter().find(|r| r.starts_with("ec2:")).unwrap();
+    assert!(
+        ec2.contains("<EvalDecision>explicitDeny</EvalDecision>"),
+        "{ec2}"
+    );
+    assert!(
+        ec2.contains("<AllowedByOrganizations>false</AllowedByOrganizations>"),
+        "{ec2}"
+    );
+    assert!(
+        ec2.contains("<SourcePolicyId>DenyEc2</SourcePolicyId>"),
+        "{ec2}"
+    );
+    assert!(
+        ec2.contains("<SourcePolicyType>Service Control Policy</SourcePolicyType>"),
+        "{ec2}"
+    );
+    let iam = results.iter().find(|r| r.starts_with("iam:")).unwrap();
+    assert!(
+        iam.contains("<EvalDecision>allowed</EvalDecision>"),
+        "{iam}"
+    );
+    assert!(
+        iam.contains("<AllowedByOrganizations>true</AllowedByOrganizations>"),
+        "{iam}"
+    );
+    // The management account's principals are simulated without SCPs.
+    let boss = management_admin(&h).await;
+    let reply = h
+        .call_as(
+            (&boss.0, &boss.1),
+            "SimulatePrincipalPolicy",
+            &[
+                (
+                    "PolicySourceArn",
+                    &format!("arn:aws:iam::{ACCOUNT}:user/boss"),
+                ),
+                ("ActionNames.member.1", "ec2:DescribeInstances"),
+            ],
+        )
+        .await;
+    assert!(
+        reply.body.contains("<EvalDecision>allowed</EvalDecision>"),
+        "{}",
+        reply.body
+    );
+}
