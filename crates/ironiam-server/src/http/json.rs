@@ -264,16 +264,21 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         ),
         None => Err(unknown_operation(parts)),
     };
+    // Metrics name the service too: Organizations' CreatePolicy is not IAM's.
+    let metric = match resolved {
+        Some((service, operation)) => format!("{}:{}", service.action_prefix, operation.name()),
+        None => "Unknown".to_owned(),
+    };
     let outcome = match result {
         Ok(body) => Outcome {
-            action: audit.event_name.clone(),
+            action: metric,
             status: 200,
             body,
         },
         Err(fault) => {
             audit.error_code = Some(fault.code.clone());
             audit.error_message = Some(fault.message.clone());
-            failure(request_id, &audit.event_name, &fault)
+            failure(request_id, &metric, &fault)
         }
     };
     state.audit.write(&audit);

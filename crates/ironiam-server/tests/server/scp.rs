@@ -371,6 +371,27 @@ async fn organizations_calls_are_audited() {
     assert_eq!(records[0]["userIdentity"]["type"], "Root");
     assert_eq!(records[1]["eventName"], "DescribeAccount");
     assert_eq!(records[1]["errorCode"], "AccountNotFoundException");
+    // Metrics name the service with the operation.
+    let metrics = h
+        .send(
+            Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        metrics.body.contains(
+            "ironiam_requests_total{action=\"organizations:CreateOrganization\",status=\"200\"} 1"
+        ),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics
+            .body
+            .contains("action=\"organizations:DescribeAccount\",status=\"400\"")
+    );
 }
 
 #[tokio::test]
