@@ -1,15 +1,17 @@
-//! The HTTP layer: router, the Query endpoint, health, metrics and reset.
+//! The HTTP layer: router, the Query and JSON endpoints, health, metrics and reset.
 
 pub mod authenticate;
 pub mod error;
+pub mod json;
 mod query;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -21,11 +23,24 @@ use crate::state::{AppState, StartError};
 /// The router for `state`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(query::handle).post(query::handle))
+        .route("/", get(query::handle).post(post_root))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/_ironiam/reset", post(reset))
         .with_state(state)
+}
+
+/// `POST /`: the JSON protocols name their operation in `X-Amz-Target`; everything
+/// else is the Query protocol.
+async fn post_root(state: State<AppState>, request: Request<Body>) -> Response {
+    if request
+        .headers()
+        .contains_key(ironiam_protocol::json::TARGET_HEADER)
+    {
+        json::handle(state, request).await
+    } else {
+        query::handle(state, request).await
+    }
 }
 
 async fn health() -> &'static str {

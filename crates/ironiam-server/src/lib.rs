@@ -10,6 +10,7 @@
 //! - [`http`]: the router, request pipeline and AWS error rendering.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
+//! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
 //! - [`compliance`]: the AWS Config managed rules for MFA compliance, run after
 //!   every relevant IAM change and on demand.
@@ -33,6 +34,7 @@ pub mod http;
 pub mod iam;
 pub mod metrics;
 pub mod mfa;
+pub mod organizations;
 pub mod state;
 pub mod sts;
 pub mod time;

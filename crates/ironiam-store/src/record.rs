@@ -493,6 +493,13 @@ pub struct CredentialReport {
     /// The CSV text, as `GetCredentialReport` returns it.
     pub content: String,
 }
+mod organization;
+
+pub use organization::{
+    CreateAccountState, CreateAccountStatus, FULL_AWS_ACCESS_ID, FeatureSet, JoinedMethod,
+    OrgAccount, OrgAccountStatus, OrgNode, OrgPolicy, OrgRoot, OrgUnit, Organization,
+    SERVICE_CONTROL_POLICY,
+};
 mod compliance;
 
 pub use compliance::{

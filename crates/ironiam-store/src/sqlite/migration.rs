@@ -20,6 +20,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     ),
     (3, "mfa", include_str!("../../migrations/0003_mfa.sql")),
     (
+        4,
+        "organizations",
+        include_str!("../../migrations/0004_organizations.sql"),
+    ),
+    (
         7,
         "compliance",
         include_str!("../../migrations/0007_compliance.sql"),
