@@ -54,11 +54,15 @@ pub const IAM_JSON: &str = include_str!("../models/iam-2010-05-08.json");
 pub const STS_JSON: &str = include_str!("../models/sts-2011-06-15.json");
 /// The embedded AWS Organizations model (JSON 1.1 protocol).
 pub const ORGANIZATIONS_JSON: &str = include_str!("../models/organizations-2016-11-28.json");
+/// The embedded AWS Config model (JSON 1.1 protocol).
+pub const CONFIG_JSON: &str = include_str!("../models/config-2014-11-12.json");
 
 static IAM: LazyLock<Result<Model, ModelError>> = LazyLock::new(|| Model::from_json(IAM_JSON));
 static STS: LazyLock<Result<Model, ModelError>> = LazyLock::new(|| Model::from_json(STS_JSON));
 static ORGANIZATIONS: LazyLock<Result<Model, ModelError>> =
     LazyLock::new(|| Model::from_json(ORGANIZATIONS_JSON));
+static CONFIG: LazyLock<Result<Model, ModelError>> =
+    LazyLock::new(|| Model::from_json(CONFIG_JSON));
 
 /// A parsed service model.
 #[derive(Debug)]
@@ -156,6 +160,11 @@ impl Model {
     /// The AWS Organizations model, parsed on first use.
     pub fn organizations() -> Result<&'static Model, ModelError> {
         ORGANIZATIONS.as_ref().map_err(Clone::clone)
+    }
+
+    /// The AWS Config model, parsed on first use.
+    pub fn config() -> Result<&'static Model, ModelError> {
+        CONFIG.as_ref().map_err(Clone::clone)
     }
 
     /// Parses a botocore `service-2.json`.

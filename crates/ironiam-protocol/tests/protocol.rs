@@ -14,3 +14,6 @@ mod model_validation;
 
 #[path = "protocol/json_protocol.rs"]
 mod json_protocol;
+
+#[path = "protocol/config_model.rs"]
+mod config_model;
