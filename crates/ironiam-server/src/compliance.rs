@@ -29,4 +29,4 @@ pub use evaluate::{Verdict, evaluate as evaluate_rule, in_scope};
 pub use facts::{AccountFacts, KeyFacts, RootFacts, UserFacts};
 pub use report::{Report, ReportError, RuleSource, report};
 pub use rule::{ManagedRule, PasswordPolicyRequirements, ResourceType, RuleError};
-pub use summary::{RuleCompliance, summarize};
+pub use summary::{CONTRIBUTOR_CAP, RuleCompliance, summarize};

@@ -11,6 +11,7 @@
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
+//! - [`configservice`]: the AWS Config rules API for MFA compliance (JSON 1.1).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
 //! - [`compliance`]: the AWS Config managed rules for MFA compliance, run after
 //!   every relevant IAM change and on demand.
@@ -30,6 +31,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod compliance;
 pub mod config;
+pub mod configservice;
 pub mod http;
 pub mod iam;
 pub mod metrics;

@@ -174,3 +174,12 @@ pub fn org_policy_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> 
 pub fn create_account_request_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
     Ok(format!("car-{}", lower_alnum(rng, 32)?))
 }
+
+/// An AWS Config rule ID: `config-rule-` and 6 lowercase letters or digits, as AWS
+/// Config issues them (`config-rule-a1b2c3`).
+///
+/// # Errors
+/// When `rng` fails.
+pub fn config_rule_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("config-rule-{}", lower_alnum(rng, 6)?))
+}

@@ -99,7 +99,10 @@ fn the_model_constraints_apply() {
         }
     };
     // Source is required; Owner is an enum.
-    let found = violations("PutConfigRule", r#"{"ConfigRule": {"ConfigRuleName": "x"}}"#);
+    let found = violations(
+        "PutConfigRule",
+        r#"{"ConfigRule": {"ConfigRuleName": "x"}}"#,
+    );
     assert!(
         found.iter().any(|(_, c)| *c == Constraint::NotNull),
         "{found:?}"
@@ -118,7 +121,9 @@ fn the_model_constraints_apply() {
         r#"{"ConfigRuleName": "r", "Limit": 101}"#,
     );
     assert!(
-        found.iter().any(|(_, c)| matches!(c, Constraint::MaxValue(_))),
+        found
+            .iter()
+            .any(|(_, c)| matches!(c, Constraint::MaxValue(_))),
         "{found:?}"
     );
 }

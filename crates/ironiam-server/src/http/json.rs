@@ -33,7 +33,10 @@ use crate::state::AppState;
 use crate::time::iso8601;
 
 /// The JSON-protocol services, by target prefix. Append new services at the end.
-static SERVICES: &[&JsonService] = &[&crate::organizations::SERVICE];
+static SERVICES: &[&JsonService] = &[
+    &crate::organizations::SERVICE,
+    &crate::configservice::SERVICE,
+];
 
 /// One JSON-protocol service.
 #[derive(Debug)]
@@ -82,9 +85,10 @@ pub struct AuthzRequest {
     pub context: Vec<(String, ContextValue)>,
 }
 
-/// Builds an [`AuthzRequest`] for `operation` from the validated input.
+/// Builds an [`AuthzRequest`] for `operation` from the validated input and the
+/// region of the request's credential scope (regional services' ARNs carry it).
 pub type Authorizer =
-    fn(&mut dyn Transaction, &Principal, &str, &Value) -> Result<AuthzRequest, ApiError>;
+    fn(&mut dyn Transaction, &Principal, &str, &Value, &str) -> Result<AuthzRequest, ApiError>;
 
 /// A JSON-protocol error: the `__type`, the HTTP status, the message, and the error
 /// shape's other members (Organizations' `Reason`).
@@ -357,7 +361,7 @@ fn pipeline(
     let name = operation.name();
     let authorized = state
         .store
-        .read(|tx| (service.authorize)(tx, &principal, name, &decoded.value))
+        .read(|tx| (service.authorize)(tx, &principal, name, &decoded.value, &facts.region))
         .and_then(|request| {
             authz::authorize_action(
                 &policies,

@@ -134,6 +134,7 @@ pub(super) fn request(
     principal: &Principal,
     operation: &str,
     input: &Value,
+    _region: &str,
 ) -> Result<AuthzRequest, ApiError> {
     let facts = ACTIONS.get(operation);
     let keys = facts

@@ -187,10 +187,7 @@ fn stored_rules_table_names_the_failing_user_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("Account 111122223333"), "{text}");
-    let bob = text
-        .lines()
-        .find(|l| l.contains(" bob "))
-        .unwrap_or_else(|| panic!("no line for bob:\n{text}"));
+    let bob = text.lines().find(|l| l.contains(" bob ")).unwrap();
     assert!(bob.contains("NON_COMPLIANT"), "{bob}");
     assert!(bob.contains("The user has a console password and no MFA device."));
     let alice = text.lines().find(|l| l.contains(" alice ")).unwrap();
