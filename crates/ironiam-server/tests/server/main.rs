@@ -8,6 +8,7 @@
 )]
 
 mod auth;
+mod compliance;
 mod credential_report;
 mod e2e;
 mod harness;
