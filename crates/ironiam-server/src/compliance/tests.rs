@@ -1,6 +1,6 @@
 //! The rules on hand-made snapshots: every rule, its parameters, scopes and the
 //! edges the AWS pages describe.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use ironiam_store::record::{ComplianceType, ConfigRuleScope, PasswordPolicy, Tag, Timestamp};
 
