@@ -138,7 +138,8 @@ def test_service_user_is_restricted_to_one_bucket_prefix(root_cli, root_iam):
     for action in ("s3:GetObject", "s3:PutObject"):
         allowed = simulate(root_cli, source, action, f"arn:aws:s3:::{BUCKET}/{PREFIX}/2026/11/summary.csv")
         assert allowed["EvalDecision"] == "allowed"
-        assert allowed["MatchedStatements"][0]["SourcePolicyId"] == "ExportsPrefixOnly"
+        # The simulator names an inline user policy user_<user>_<policy>, as AWS does.
+        assert allowed["MatchedStatements"][0]["SourcePolicyId"] == "user_report-exporter_ExportsPrefixOnly"
 
     for resource in (f"arn:aws:s3:::{BUCKET}/private/payroll.csv",
                      f"arn:aws:s3:::{BUCKET}/{PREFIX}",
