@@ -423,3 +423,23 @@ pub struct LoginProfile {
 /// How many previous password hashes a login profile keeps: IAM's largest
 /// `PasswordReusePrevention` (24) counts the current password too.
 pub const PASSWORD_HISTORY_LEN: usize = 23;
+
+/// The web console's settings for one account: ironiam's own, beyond AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleSettings {
+    /// The account.
+    pub account_id: String,
+    /// A user without an MFA device must enroll one right after the password step of
+    /// the console sign-in, before anything else.
+    pub require_mfa_enrollment: bool,
+}
+
+impl ConsoleSettings {
+    /// Every setting off: what an account without a stored row has.
+    pub fn defaults(account_id: &str) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+            require_mfa_enrollment: false,
+        }
+    }
+}

@@ -32,8 +32,8 @@ use std::fmt;
 
 use crate::error::StoreError;
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, Group, InlinePolicy, KeyOwner, LoginProfile, ManagedPolicy,
-    PolicyEntity, PolicyVersion, PrincipalKind, Role, User,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, Group, InlinePolicy, KeyOwner,
+    LoginProfile, ManagedPolicy, PolicyEntity, PolicyVersion, PrincipalKind, Role, User,
 };
 
 /// The closure a transaction runs.
@@ -600,4 +600,18 @@ pub trait Transaction {
     /// # Errors
     /// [`StoreError::NotFound`].
     fn delete_login_profile(&mut self, user_id: &str) -> Result<(), StoreError>;
+
+    // Console settings.
+
+    /// The account's console settings; [`ConsoleSettings::defaults`] when none were
+    /// stored.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError>;
+    /// Stores an account's console settings, replacing any.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing account.
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError>;
 }

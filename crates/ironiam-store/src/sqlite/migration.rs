@@ -18,11 +18,21 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "password_history",
         include_str!("../../migrations/0002_password_history.sql"),
     ),
+    (
+        6,
+        "console",
+        include_str!("../../migrations/0006_console.sql"),
+    ),
 ];
 
-/// The newest schema version this build knows.
+/// The newest schema version this build knows: the highest number, since numbers are
+/// assigned to features in advance and may land out of order.
 pub(crate) fn latest() -> u32 {
-    MIGRATIONS.last().map_or(0, |(version, _, _)| *version)
+    MIGRATIONS
+        .iter()
+        .map(|(version, _, _)| *version)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Brings the database to the latest version, each migration in its own

@@ -10,8 +10,8 @@ use super::row::{
 use super::{backend, on_delete, on_write};
 use crate::error::{Entity, StoreError};
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, Group, InlinePolicy, KeyOwner, LoginProfile, ManagedPolicy,
-    PolicyEntity, PolicyVersion, PrincipalKind, Role, User, name_key,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, Group, InlinePolicy, KeyOwner,
+    LoginProfile, ManagedPolicy, PolicyEntity, PolicyVersion, PrincipalKind, Role, User, name_key,
 };
 use crate::secret::PasswordHash;
 use crate::store::{ListOptions, Page, Transaction, Usage};
@@ -1122,6 +1122,40 @@ impl Transaction for SqliteTransaction<'_> {
             )
             .map_err(backend)?;
         expect_one(changed, Entity::LoginProfile, user_id)
+    }
+
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError> {
+        let stored: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT require_mfa_enrollment FROM console_setting WHERE account_id = ?1",
+                params![account],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(backend)?;
+        Ok(ConsoleSettings {
+            require_mfa_enrollment: stored.unwrap_or(false),
+            ..ConsoleSettings::defaults(account)
+        })
+    }
+
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO console_setting (account_id, require_mfa_enrollment) VALUES (?1, ?2)
+             ON CONFLICT (account_id) DO UPDATE SET
+                 require_mfa_enrollment = excluded.require_mfa_enrollment",
+            params![settings.account_id, settings.require_mfa_enrollment],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Account,
+                &settings.account_id,
+                (Entity::Account, &settings.account_id),
+            )
+        })?;
+        Ok(())
     }
 }
 

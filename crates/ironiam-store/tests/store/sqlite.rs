@@ -33,16 +33,16 @@ fn writes_survive_reopen() {
 fn migrations_apply_once_and_reopen_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 6);
     drop(store);
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 6);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 3);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -66,7 +66,7 @@ fn newer_schema_is_refused() {
             err,
             StoreError::SchemaTooNew {
                 found: 99,
-                supported: 2
+                supported: 6
             }
         ),
         "{err:?}"
@@ -80,7 +80,7 @@ fn reset_empties_memory_store_and_is_refused_on_disk() {
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
     store.reset().unwrap();
     assert!(store.read(|tx| tx.list_accounts()).unwrap().is_empty());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 6);
     seed(&store);
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
 
@@ -157,7 +157,7 @@ fn migration_2_keeps_existing_login_profiles() {
         .unwrap();
     }
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 6);
     let profile = store.read(|tx| tx.get_login_profile("AIDAOLD")).unwrap();
     assert!(profile.password_reset_required);
     assert!(profile.password_history.is_empty());
