@@ -7,6 +7,7 @@
 //! user is not restricted by identity policies.
 
 mod cache;
+mod explain;
 mod target;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::http::error::ApiError;
 use crate::time::iso8601;
 
 pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
+pub use explain::{Denial, explain_denial};
 pub use target::resource_arn;
 
 /// The authenticated caller.

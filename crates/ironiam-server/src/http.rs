@@ -1,4 +1,9 @@
 //! The HTTP layer: router, the Query endpoint, health, metrics and reset.
+//!
+//! `/` serves both the API and, for browsers, the console: every POST and every GET
+//! that carries a query string (`Action=...`, presigned `X-Amz-Signature=...`) or an
+//! `Authorization` header is an API request, exactly as before; a bare `GET /` (a
+//! browser opening the address) is redirected to the console at `/console/`.
 
 pub mod authenticate;
 pub mod error;
@@ -8,8 +13,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -21,11 +27,29 @@ use crate::state::{AppState, StartError};
 /// The router for `state`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(query::handle).post(query::handle))
+        .route("/", get(root).post(query::handle))
+        .route(
+            "/console",
+            get(crate::console::handle).post(crate::console::handle),
+        )
+        .route(
+            "/console/{*rest}",
+            get(crate::console::handle).post(crate::console::handle),
+        )
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/_ironiam/reset", post(reset))
         .with_state(state)
+}
+
+/// `GET /`: the API when the request is one, else the console.
+async fn root(state: State<AppState>, request: Request<Body>) -> Response {
+    let api = request.uri().query().is_some_and(|q| !q.is_empty())
+        || request.headers().contains_key(header::AUTHORIZATION);
+    if api {
+        return query::handle(state, request).await;
+    }
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/console/")]).into_response()
 }
 
 async fn health() -> &'static str {

@@ -8,6 +8,7 @@
 //! - [`clock`]: the injected clock.
 //! - [`state`]: what every request shares.
 //! - [`http`]: the router, request pipeline and AWS error rendering.
+//! - [`console`]: the web console under `/console/`.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
@@ -24,6 +25,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod http;
 pub mod iam;
 pub mod metrics;
