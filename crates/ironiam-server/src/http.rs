@@ -33,6 +33,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::console::handle).post(crate::console::handle),
         )
         .route(
+            "/console/",
+            get(crate::console::handle).post(crate::console::handle),
+        )
+        .route(
             "/console/{*rest}",
             get(crate::console::handle).post(crate::console::handle),
         )

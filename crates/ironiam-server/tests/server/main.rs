@@ -8,6 +8,9 @@
 )]
 
 mod auth;
+mod console;
+mod console_pages;
+mod console_signin;
 mod e2e;
 mod harness;
 mod managed_dir;

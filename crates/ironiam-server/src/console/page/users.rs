@@ -112,7 +112,7 @@ fn new_form(ctx: &Ctx<'_>, error: Option<String>) -> Result<Reply, ConsoleError>
     ));
     body.push_str(&html::input(
         "custom-password",
-        "Password",
+        "Custom password value",
         "password",
         "password",
         "",
