@@ -64,7 +64,7 @@ test('seed 000: denied until the user signs in with MFA', async () => {
     await page.getByRole('link', { name: 'Assign MFA device' }).click();
     const secret = await assignDevice(page, 'alice', shoot);
     await page.getByText('MFA device assigned.').waitFor();
-    await page.getByRole('cell', { name: 'arn:aws:iam::111122223333:mfa/alice' }).waitFor();
+    await page.getByRole('cell', { name: 'arn:aws:iam::111122223333:mfa/alice', exact: true }).waitFor();
     await shoot('mfa-assigned');
 
     // Sign out, sign in again with a code: now the user has access.

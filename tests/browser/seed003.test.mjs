@@ -68,12 +68,12 @@ test('seed 003: group EC2MFA, access keys only after MFA sign-in', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'My security credentials' }).click();
     await page.getByRole('button', { name: 'Create access key' }).click();
     await page.getByRole('heading', { name: 'Access key created' }).waitFor();
-    const keyId = await page.getByLabel('Access key ID').inputValue();
+    const keyId = await page.getByLabel('Access key ID', { exact: true }).inputValue();
     assert.match(keyId, /^AKIA[A-Z0-9]{16}$/);
-    assert.ok((await page.getByLabel('Secret access key').inputValue()).length >= 40);
+    assert.ok((await page.getByLabel('Secret access key', { exact: true }).inputValue()).length >= 40);
     await shoot('access-key-created-with-mfa');
     await page.getByRole('link', { name: 'Done' }).click();
-    await page.getByRole('cell', { name: keyId }).waitFor();
+    await page.getByRole('cell', { name: keyId, exact: true }).waitFor();
     // The policies grant no iam:ListUsers: the user list stays denied, now implicitly.
     await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
     const denied = page.getByRole('alert', { name: 'Access denied' });

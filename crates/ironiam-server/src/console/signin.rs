@@ -463,14 +463,7 @@ pub(crate) fn mfa_step(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleEr
     };
     let code = ctx.f("code").trim().to_owned();
     let verified = match &serial {
-        Some(serial) => mfa::verify_code(
-            ctx.state,
-            &signer.account_id,
-            &owner,
-            serial,
-            &code,
-            ctx.now,
-        ),
+        Some(serial) => mfa::verify_code(ctx, &signer.account_id, &owner, serial, &code),
         None => Err(ApiError::AccessDenied("no such MFA device".to_owned())),
     };
     match verified {

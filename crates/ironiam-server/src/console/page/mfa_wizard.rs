@@ -10,6 +10,7 @@
 use super::super::caller::CallError;
 use super::super::html::{self, Page, esc};
 use super::super::session::{PendingDevice, Stage};
+use super::super::xml::base64_decode;
 use super::super::{ConsoleError, Ctx, Reply, denied, mfa, signin};
 use super::failure;
 
@@ -76,7 +77,7 @@ fn name_page(ctx: &Ctx<'_>, error: Option<String>) -> Reply {
     if let Some(error) = error {
         body.push_str(&error);
     }
-    body.push_str("<section class=\"narrow\" aria-label=\"Device name\">");
+    body.push_str("<section class=\"narrow\" aria-label=\"Name the device\">");
     body.push_str(&html::form_open(&format!("{}/new", base(ctx)), ctx.csrf()));
     body.push_str(&html::input_with_hint(
         "device-name",
@@ -108,7 +109,11 @@ fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ConsoleError> {
                 .unwrap_or_default();
             ctx.session.pending_device = Some(PendingDevice {
                 serial: device.text_of("SerialNumber").to_owned(),
-                seed: device.text_of("Base32StringSeed").to_owned(),
+                // Both are blobs in botocore's model, so base64 on the wire: the
+                // seed is the base64 of its base32 text.
+                seed: base64_decode(device.text_of("Base32StringSeed"))
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .unwrap_or_default(),
                 qr_png_base64: device.text_of("QRCodePNG").to_owned(),
             });
             Ok(Reply::Redirect(format!("{}/assign", base(ctx))))
@@ -224,12 +229,10 @@ fn enable(ctx: &mut Ctx<'_>) -> Result<Reply, ConsoleError> {
             )
             .map(|_| ()),
         None => mfa::enable_for_root(
-            ctx.state,
+            ctx,
             &caller.principal().account_id,
             &device.serial,
-            &code1,
-            &code2,
-            ctx.now,
+            (&code1, &code2),
         )
         .map_err(CallError::Failed),
     };
