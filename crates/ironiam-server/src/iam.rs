@@ -15,6 +15,7 @@ mod managed;
 mod output;
 mod password;
 mod role;
+pub(crate) mod simulate;
 mod tag;
 mod user;
 
@@ -143,6 +144,16 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("ListAccountAliases", account::list_aliases),
         ("DeleteAccountAlias", account::delete_alias),
         ("GetAccountSummary", account::summary),
+        ("SimulatePrincipalPolicy", simulate::simulate_principal),
+        ("SimulateCustomPolicy", simulate::simulate_custom),
+        (
+            "GetContextKeysForPrincipalPolicy",
+            simulate::context_keys_principal,
+        ),
+        (
+            "GetContextKeysForCustomPolicy",
+            simulate::context_keys_custom,
+        ),
     ];
     table
         .iter()

@@ -62,6 +62,10 @@ pub enum ApiError {
     /// An internal fault: logged, answered with `ServiceFailure`.
     #[error("internal: {0}")]
     Internal(String),
+    /// `PolicyEvaluation` (500): a policy the simulator had to evaluate could not be
+    /// (a stored document that no longer compiles), with a message naming it.
+    #[error("policy evaluation: {0}")]
+    PolicyEvaluation(String),
 }
 
 impl ApiError {
@@ -85,6 +89,7 @@ impl ApiError {
             Self::TooLarge(_) => "RequestEntityTooLarge",
             Self::NotImplemented(_) => "NotImplemented",
             Self::Internal(_) => "ServiceFailure",
+            Self::PolicyEvaluation(_) => "PolicyEvaluation",
         }
     }
 
@@ -105,6 +110,7 @@ impl ApiError {
             Self::TooLarge(_) => 413,
             Self::NotImplemented(_) => 501,
             Self::Internal(_) => 500,
+            Self::PolicyEvaluation(_) => 500,
         }
     }
 
@@ -132,6 +138,7 @@ impl ApiError {
                 format!("The action {action} is not implemented by ironiam.")
             }
             Self::Internal(_) => "An internal error occurred.".to_owned(),
+            Self::PolicyEvaluation(m) => m.clone(),
         }
     }
 

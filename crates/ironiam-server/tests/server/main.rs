@@ -17,4 +17,5 @@ mod managed_dir;
 mod operations;
 mod passwords;
 mod roles;
+mod simulator;
 mod tags;
