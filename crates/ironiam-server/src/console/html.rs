@@ -304,8 +304,8 @@ pub(crate) fn action_button(
         ));
     }
     out.push_str(&format!(
-        "<button type=\"submit\"{} aria-label=\"{}\">{}</button></form>",
-        if danger { " class=\"danger\"" } else { "" },
+        "<button type=\"submit\" class=\"{}\" aria-label=\"{}\">{}</button></form>",
+        if danger { "danger" } else { "secondary" },
         esc(accessible),
         esc(label)
     ));

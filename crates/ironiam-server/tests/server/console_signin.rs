@@ -456,3 +456,23 @@ async fn changing_the_console_setting_needs_the_password_policy_permission() {
             .contains("value=\"on\" checked><label for=\"require-mfa-enrollment\"")
     );
 }
+
+#[tokio::test]
+async fn the_console_setting_is_shown_only_to_who_may_read_the_password_policy() {
+    let h = console_harness();
+    console_user(&h, "kim", PASSWORD, false, &[]).await;
+    let mut browser = Browser::new(&h);
+    browser.sign_in("kim", PASSWORD).await;
+    let page = browser.visit("/console/account").await;
+    assert!(
+        page.body
+            .contains("You don't have permission to view the console sign-in settings"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<code>iam:GetAccountPasswordPolicy</code>")
+    );
+    assert!(!page.body.contains("id=\"require-mfa-enrollment\""));
+}

@@ -3,8 +3,8 @@
 //!
 //! The console setting has no IAM operation (AWS has no such setting). Changing it is
 //! authorized as `iam:UpdateAccountPasswordPolicy`, the action that governs the other
-//! account-wide sign-in rules, and audited as `UpdateConsoleSettings`; see
-//! docs/console.md.
+//! account-wide sign-in rules, and audited as `UpdateConsoleSettings`; showing it, as
+//! `iam:GetAccountPasswordPolicy` (`GetConsoleSettings`); see docs/console.md.
 
 use ironiam_store::StoreExt;
 use ironiam_store::record::ConsoleSettings;
@@ -270,6 +270,10 @@ fn alias_section(ctx: &Ctx<'_>, caller: &Caller<'_>) -> String {
 }
 
 fn settings_section(ctx: &Ctx<'_>, caller: &Caller<'_>) -> Result<String, ConsoleError> {
+    // Read like the password policy it sits beside.
+    if let Err(err) = caller.authorize_setting("GetAccountPasswordPolicy", "GetConsoleSettings") {
+        return Ok(failure("view the console sign-in settings", &err));
+    }
     let settings = ctx.settings(&caller.principal().account_id)?;
     let mut out = String::from(
         "<p>Beyond AWS: a user who has no MFA device adds one right after entering their password, \
