@@ -40,7 +40,8 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>, post: bool, rest: &[&str]) -> Result<Rep
                 "/console/credentials",
             ))
         }
-        (true, ["mfa", "remove"]) => remove_device(ctx),
+        (true, ["mfa", "remove"]) => remove_device(ctx, true),
+        (true, ["mfa", "deactivate"]) => remove_device(ctx, false),
         (_, ["mfa", step]) => super::mfa_wizard::handle(ctx, post, step),
         _ => Err(ConsoleError::NotFound),
     }
@@ -116,13 +117,24 @@ fn mfa_section(ctx: &Ctx<'_>, caller: &Caller<'_>) -> String {
                         cell(name),
                         format!("<code>{}</code>", esc(serial)),
                         esc(&when(d.text_of("EnableDate"))).to_string(),
-                        html::action_button(
-                            "/console/credentials/mfa/remove",
-                            ctx.csrf(),
-                            &[("serial", serial)],
-                            "Remove",
-                            &format!("Remove MFA device {name}"),
-                            true,
+                        format!(
+                            "{}{}",
+                            html::action_button(
+                                "/console/credentials/mfa/deactivate",
+                                ctx.csrf(),
+                                &[("serial", serial)],
+                                "Deactivate",
+                                &format!("Deactivate MFA device {name}"),
+                                false,
+                            ),
+                            html::action_button(
+                                "/console/credentials/mfa/remove",
+                                ctx.csrf(),
+                                &[("serial", serial)],
+                                "Remove",
+                                &format!("Remove MFA device {name}"),
+                                true,
+                            )
                         ),
                     ]
                 })
@@ -239,7 +251,10 @@ pub(crate) fn new_key_page(node: &super::super::xml::Node, back: &str) -> Page {
     Page::new("Access key created", body)
 }
 
-fn remove_device(ctx: &mut Ctx<'_>) -> Result<Reply, ConsoleError> {
+/// Deactivates one of the caller's devices (DeactivateMFADevice); `delete` also deletes
+/// the virtual device (DeleteVirtualMFADevice), which is what AWS's console "Remove"
+/// does.
+fn remove_device(ctx: &mut Ctx<'_>, delete: bool) -> Result<Reply, ConsoleError> {
     let serial = ctx.f("serial").to_owned();
     let caller = ctx.caller()?;
     let user = caller.user_name().map(str::to_owned);
@@ -249,12 +264,18 @@ fn remove_device(ctx: &mut Ctx<'_>) -> Result<Reply, ConsoleError> {
     }
     let result = caller
         .call("DeactivateMFADevice", &params)
-        .and_then(|_| caller.call("DeleteVirtualMFADevice", &[("SerialNumber", &serial)]));
+        .and_then(|node| {
+            if delete {
+                caller.call("DeleteVirtualMFADevice", &[("SerialNumber", &serial)])
+            } else {
+                Ok(node)
+            }
+        });
     drop(caller);
-    Ok(after(
-        ctx,
-        result,
-        "The MFA device was removed.",
-        "/console/credentials",
-    ))
+    let done = if delete {
+        "The MFA device was removed."
+    } else {
+        "The MFA device was deactivated; it is no longer asked for at sign-in."
+    };
+    Ok(after(ctx, result, done, "/console/credentials"))
 }

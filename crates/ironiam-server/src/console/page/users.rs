@@ -546,13 +546,24 @@ fn credentials_section(ctx: &Ctx<'_>, caller: &Caller<'_>, name: &str, href: &st
                     vec![
                         format!("<code>{}</code>", esc(serial)),
                         esc(&when(d.text_of("EnableDate"))).to_string(),
-                        html::action_button(
-                            &format!("{href}/mfa-remove"),
-                            csrf,
-                            &[("serial", serial)],
-                            "Remove",
-                            &format!("Remove MFA device {serial}"),
-                            true,
+                        format!(
+                            "{}{}",
+                            html::action_button(
+                                &format!("{href}/mfa-deactivate"),
+                                csrf,
+                                &[("serial", serial)],
+                                "Deactivate",
+                                &format!("Deactivate MFA device {serial}"),
+                                false,
+                            ),
+                            html::action_button(
+                                &format!("{href}/mfa-remove"),
+                                csrf,
+                                &[("serial", serial)],
+                                "Remove",
+                                &format!("Remove MFA device {serial}"),
+                                true,
+                            )
                         ),
                     ]
                 })
@@ -715,6 +726,13 @@ fn change(ctx: &mut Ctx<'_>, name: &str, op: &[&str]) -> Result<Reply, ConsoleEr
                 &[("UserName", name), ("AccessKeyId", &f("key"))],
             ),
             "Access key deleted.",
+        ),
+        ["mfa-deactivate"] => (
+            caller.call(
+                "DeactivateMFADevice",
+                &[("UserName", name), ("SerialNumber", &f("serial"))],
+            ),
+            "MFA device deactivated.",
         ),
         ["mfa-remove"] => {
             let serial = f("serial");
