@@ -29,6 +29,17 @@ if ! cmp -s tests/e2e/requirements.txt "$stamp" 2>/dev/null; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt "$stamp"
 fi
+# The MFA tests check the server's QR code with zbarimg (Debian's zbar-tools) and pyotp's
+# codes against oathtool (Debian's oathtool): install whichever is missing.
+missing=()
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
+if [ "${#missing[@]}" -gt 0 ]; then
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 cargo build -p ironiam --locked
 IRONIAM_BIN="$PWD/target/debug/ironiam" "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/e2e
 

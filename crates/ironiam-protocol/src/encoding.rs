@@ -153,3 +153,64 @@ pub fn form_decode(component: &[u8]) -> Result<String, DecodeError> {
 pub fn form_encode(text: &str) -> String {
     uri_encode(text.as_bytes(), false)
 }
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (RFC 4648 section 4), as AWS session tokens use.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let sextet = |shift: u32| {
+            let index = usize::try_from((n >> shift) & 0x3f).unwrap_or(0);
+            BASE64.get(index).map_or('A', |c| char::from(*c))
+        };
+        out.push(sextet(18));
+        out.push(sextet(12));
+        out.push(if chunk.len() > 1 { sextet(6) } else { '=' });
+        out.push(if chunk.len() > 2 { sextet(0) } else { '=' });
+    }
+    out
+}
+
+/// Decodes standard padded base64; `None` for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let value = |c: u8| -> Option<u32> {
+        BASE64
+            .iter()
+            .position(|&a| a == c)
+            .and_then(|p| u32::try_from(p).ok())
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    let chunks = bytes.len() / 4;
+    for (index, chunk) in bytes.chunks(4).enumerate() {
+        let last = index + 1 == chunks;
+        let padding = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if padding > 2 || (padding > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = if i >= 4 - padding { 0 } else { value(c)? };
+            n = (n << 6) | v;
+        }
+        let [_, b0, b1, b2] = n.to_be_bytes();
+        out.push(b0);
+        if padding < 2 {
+            out.push(b1);
+        }
+        if padding < 1 {
+            out.push(b2);
+        }
+    }
+    Some(out)
+}

@@ -18,7 +18,7 @@ use ironiam_policy::{
     Request, SetKind, ValueType, decide,
 };
 use ironiam_protocol::model::Value;
-use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, User};
+use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, Role, User};
 use ironiam_store::{ListOptions, Transaction};
 
 use crate::http::error::ApiError;
@@ -35,8 +35,11 @@ pub struct Principal {
     pub account_id: String,
     /// The access key that signed the request.
     pub access_key_id: String,
-    /// The IAM user, or `None` for the root user.
+    /// The IAM user, for a user's long-term keys, its `GetSessionToken` sessions and
+    /// its console sign-ins; `None` for the root user and for role sessions.
     pub user: Option<User>,
+    /// The role and session name, for an assumed-role session.
+    pub role: Option<RoleSession>,
     /// The caller as the policy engine sees it.
     pub caller: Caller,
     /// For temporary credentials and console sign-ins, how and when the caller
@@ -44,10 +47,33 @@ pub struct Principal {
     pub session: Option<SessionFacts>,
 }
 
+/// An assumed-role session's role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSession {
+    /// The role, as stored.
+    pub role: Role,
+    /// `RoleSessionName`.
+    pub session_name: String,
+}
+
+/// What kind of temporary credentials a session holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// From `GetSessionToken`: the user's (or root's) own permissions, with AWS's
+    /// restrictions on IAM and STS calls.
+    SessionToken,
+    /// From `AssumeRole`.
+    AssumedRole,
+    /// A console sign-in.
+    Console,
+}
+
 /// How a session's caller authenticated: the source of `aws:MultiFactorAuthPresent`,
 /// `aws:MultiFactorAuthAge` and `aws:TokenIssueTime`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionFacts {
+    /// Which API issued the session.
+    pub kind: SessionKind,
     /// When the session's credentials were issued, UNIX seconds.
     pub issued_at: i64,
     /// When they expire, UNIX seconds.
@@ -55,6 +81,10 @@ pub struct SessionFacts {
     /// When the caller last passed an MFA check, UNIX seconds; `None` when the session
     /// was obtained without MFA.
     pub mfa_authenticated_at: Option<i64>,
+    /// The inline session policy passed to `AssumeRole`, if any.
+    pub policy: Option<String>,
+    /// The managed session policies passed to `AssumeRole`.
+    pub policy_arns: Vec<String>,
 }
 
 impl Principal {
@@ -65,7 +95,26 @@ impl Principal {
 
     /// Whether this is the root user.
     pub fn is_root(&self) -> bool {
-        self.user.is_none()
+        self.user.is_none() && self.role.is_none()
+    }
+
+    /// The owner of the caller's own access keys and MFA devices: the user or root;
+    /// `None` for a role session, which has neither.
+    pub fn key_owner(&self) -> Option<KeyOwner> {
+        match (&self.user, &self.role) {
+            (Some(user), _) => Some(KeyOwner::User(user.id.clone())),
+            (None, None) => Some(KeyOwner::Root),
+            (None, Some(_)) => None,
+        }
+    }
+
+    /// AWS's `aws:userid`: the user's or root's unique ID, or `ROLEID:SESSION`.
+    pub fn user_id(&self) -> String {
+        match (&self.user, &self.role) {
+            (Some(user), _) => user.id.clone(),
+            (None, Some(session)) => format!("{}:{}", session.role.id, session.session_name),
+            (None, None) => self.account_id.clone(),
+        }
     }
 }
 
@@ -89,6 +138,7 @@ pub fn resolve(tx: &mut dyn Transaction, key: &AccessKey) -> Result<Principal, A
         account_id: key.account_id.clone(),
         access_key_id: key.id.clone(),
         user,
+        role: None,
         caller,
         session: None,
     })
@@ -184,26 +234,52 @@ pub fn authorize(
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Authorized, ApiError> {
-    let Some(user) = &principal.user else {
+    authorize_in(tx, cache, policies, principal, "iam", action, input, facts)
+}
+
+/// [`authorize`] for an action of any service: `service:action` against the
+/// resource the action's Service Authorization Reference entry names.
+///
+/// # Errors
+/// As [`authorize`].
+#[expect(clippy::too_many_arguments, reason = "the request's parts")]
+pub fn authorize_in(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    policies: &CallerPolicies,
+    principal: &Principal,
+    service: &str,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Authorized, ApiError> {
+    if principal.is_root() {
         return Ok(Authorized {
             decision: EvalDecision::Allowed,
         });
-    };
+    }
     let resource = resource_arn(tx, principal, action, input)?;
-    let context = build_context(tx, principal, user, action, input, facts)?;
+    let context = build_context(tx, principal, action, input, facts)?;
     // AllowUsersToChangePassword grants ChangePassword and GetAccountPasswordPolicy on
     // top of the caller's policies, for the calls it covers.
-    let grant = password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?;
+    let grant = match &principal.user {
+        Some(user) if service == "iam" => {
+            password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?
+        }
+        _ => None,
+    };
     let mut refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
     if let Some(grant) = &grant {
         refs.push(grant);
     }
+    let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),
+        session: policies.session.as_ref().map(|_| session.as_slice()),
         ..PolicySet::default()
     };
-    let qualified = format!("iam:{action}");
+    let qualified = format!("{service}:{action}");
     let request_action = Action::new(&qualified);
     let request = Request {
         caller: &principal.caller,
@@ -249,18 +325,34 @@ pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason
     }
 }
 
-fn build_context(
+/// The request context for `principal` calling `action` (an IAM action's condition keys
+/// come from its input; other services' actions get the global keys only).
+///
+/// # Errors
+/// A store fault.
+pub fn build_context(
     tx: &mut dyn Transaction,
     principal: &Principal,
-    user: &User,
     action: &str,
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Context, ApiError> {
     let mut context = Context::new();
     principal.caller.add_derived_keys(&mut context);
-    context.insert("aws:userid", ContextValue::string(user.id.clone()));
-    for tag in &user.tags {
+    context.insert("aws:userid", ContextValue::string(principal.user_id()));
+    let tags = match (&principal.user, &principal.role) {
+        (Some(user), _) => user.tags.as_slice(),
+        (None, Some(session)) => {
+            // The session ARN has no path; aws:PrincipalArn is the role's own ARN.
+            context.insert(
+                "aws:PrincipalArn",
+                ContextValue::string(session.role.arn.clone()),
+            );
+            session.role.tags.as_slice()
+        }
+        (None, None) => &[],
+    };
+    for tag in tags {
         context.insert(
             &format!("aws:PrincipalTag/{}", tag.key),
             ContextValue::string(tag.value.clone()),
@@ -413,15 +505,31 @@ pub fn caller_policies(
     cache: &PolicyCache,
     principal: &Principal,
 ) -> Result<CallerPolicies, ApiError> {
-    let Some(user) = &principal.user else {
-        return Ok(CallerPolicies {
-            identity: Vec::new(),
-            boundary: None,
-        });
-    };
     let account = principal.account_id.as_str();
-    let identity = identity_policies(tx, cache, account, user)?;
-    let boundary = match &user.permissions_boundary {
+    let session = match &principal.session {
+        Some(facts) if facts.policy.is_some() || !facts.policy_arns.is_empty() => {
+            Some(session_policies(tx, cache, account, facts)?)
+        }
+        _ => None,
+    };
+    let (identity, boundary) = match (&principal.user, &principal.role) {
+        (Some(user), _) => (
+            identity_policies(tx, cache, account, user)?,
+            user.permissions_boundary.as_deref(),
+        ),
+        (None, Some(session)) => (
+            role_policies(tx, cache, account, &session.role)?,
+            session.role.permissions_boundary.as_deref(),
+        ),
+        (None, None) => {
+            return Ok(CallerPolicies {
+                identity: Vec::new(),
+                boundary: None,
+                session,
+            });
+        }
+    };
+    let boundary = match boundary {
         Some(arn) => Some(managed_policy(
             tx,
             cache,
@@ -431,7 +539,77 @@ pub fn caller_policies(
         )?),
         None => None,
     };
-    Ok(CallerPolicies { identity, boundary })
+    Ok(CallerPolicies {
+        identity,
+        boundary,
+        session,
+    })
+}
+
+/// A role's inline and attached policies.
+///
+/// # Errors
+/// A store fault, or a stored document that no longer compiles.
+pub fn role_policies(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    role: &Role,
+) -> Result<Vec<Arc<Policy>>, ApiError> {
+    let mut out = Vec::new();
+    for inline in tx
+        .list_inline_policies(
+            account,
+            PrincipalKind::Role,
+            &role.name,
+            &ListOptions::all(),
+        )?
+        .items
+    {
+        let key = format!("inline:{}:{}", role.id, inline.name);
+        out.push(cache.get_or_compile(&key, &inline.document, PolicyKind::Identity)?);
+    }
+    for attached in tx
+        .list_attached_policies(
+            account,
+            PrincipalKind::Role,
+            &role.name,
+            &ListOptions::all(),
+        )?
+        .items
+    {
+        out.push(managed_policy(
+            tx,
+            cache,
+            account,
+            &attached.policy_arn,
+            PolicyKind::Managed,
+        )?);
+    }
+    Ok(out)
+}
+
+/// A session's inline policy and managed session policies. A managed session policy
+/// deleted since the session began no longer allows anything (AWS evaluates the
+/// policy as it is at the time of the call).
+fn session_policies(
+    tx: &mut dyn Transaction,
+    cache: &PolicyCache,
+    account: &str,
+    facts: &SessionFacts,
+) -> Result<Vec<Arc<Policy>>, ApiError> {
+    let mut out = Vec::new();
+    if let Some(text) = &facts.policy {
+        out.push(cache.get_or_compile("session-policy", text, PolicyKind::Session)?);
+    }
+    for arn in &facts.policy_arns {
+        match managed_policy(tx, cache, account, arn, PolicyKind::Session) {
+            Ok(policy) => out.push(policy),
+            Err(ApiError::NoSuchEntity(_)) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(out)
 }
 
 fn identity_policies(
@@ -472,7 +650,11 @@ fn identity_policies(
     Ok(out)
 }
 
-fn managed_policy(
+/// A managed policy's default version, compiled as `kind`.
+///
+/// # Errors
+/// `NoSuchEntity` for a missing policy; a store fault.
+pub fn managed_policy(
     tx: &mut dyn Transaction,
     cache: &PolicyCache,
     account: &str,

@@ -40,7 +40,7 @@ use ironiam_store::StoreExt;
 use ironiam_store::record::ConsoleSettings;
 use ironiam_store::secret::PasswordHash;
 
-use crate::authz::{Principal, SessionFacts};
+use crate::authz::{Principal, SessionFacts, SessionKind};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use html::{Chrome, Page};
@@ -236,11 +236,15 @@ impl<'a> Ctx<'a> {
             account_id: signer.account_id.clone(),
             access_key_id: String::new(),
             user,
+            role: None,
             caller,
             session: Some(SessionFacts {
+                kind: SessionKind::Console,
                 issued_at: signer.signed_in_at,
                 expires_at: self.session.expires_at(),
                 mfa_authenticated_at: self.session.mfa_at,
+                policy: None,
+                policy_arns: Vec::new(),
             }),
         })
     }

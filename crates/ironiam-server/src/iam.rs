@@ -7,15 +7,18 @@
 mod access_key;
 mod account;
 mod authorization_details;
+mod credential_report;
 mod entity;
 mod group;
 mod inline;
 mod login_profile;
 mod managed;
+mod mfa;
 mod output;
 mod password;
 mod role;
 pub(crate) mod simulate;
+mod summary;
 mod tag;
 mod user;
 
@@ -38,6 +41,10 @@ pub struct OpCtx<'a> {
     pub principal: &'a Principal,
     /// The request time, UNIX seconds.
     pub now: i64,
+    /// The region from the request's credential scope.
+    pub region: &'a str,
+    /// The client's address.
+    pub source_ip: &'a str,
 }
 
 impl OpCtx<'_> {
@@ -143,7 +150,6 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("CreateAccountAlias", account::create_alias),
         ("ListAccountAliases", account::list_aliases),
         ("DeleteAccountAlias", account::delete_alias),
-        ("GetAccountSummary", account::summary),
         ("SimulatePrincipalPolicy", simulate::simulate_principal),
         ("SimulateCustomPolicy", simulate::simulate_custom),
         (
@@ -154,21 +160,36 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
             "GetContextKeysForCustomPolicy",
             simulate::context_keys_custom,
         ),
+        ("GetAccountSummary", summary::get),
+        ("CreateVirtualMFADevice", mfa::create),
+        ("EnableMFADevice", mfa::enable),
+        ("ResyncMFADevice", mfa::resync),
+        ("DeactivateMFADevice", mfa::deactivate),
+        ("DeleteVirtualMFADevice", mfa::delete),
+        ("ListMFADevices", mfa::list_mfa_devices),
+        ("ListVirtualMFADevices", mfa::list_virtual),
+        ("TagMFADevice", tag::tag_mfa_device),
+        ("UntagMFADevice", tag::untag_mfa_device),
+        ("ListMFADeviceTags", tag::list_mfa_device),
+        ("GenerateCredentialReport", credential_report::generate),
+        ("GetCredentialReport", credential_report::get),
     ];
     table
         .iter()
-        .map(|(name, handler)| {
-            (
-                *name,
-                Op {
-                    handler: *handler,
-                    response: format!("{name}Response"),
-                    result: format!("{name}Result"),
-                },
-            )
-        })
+        .map(|(name, handler)| (*name, Op::new(name, *handler)))
         .collect()
 });
+
+impl Op {
+    /// The operation `name`, run by `handler`.
+    pub fn new(name: &str, handler: Handler) -> Self {
+        Self {
+            handler,
+            response: format!("{name}Response"),
+            result: format!("{name}Result"),
+        }
+    }
+}
 
 /// The operation for `action`, if ironiam implements it.
 pub fn lookup(action: &str) -> Option<&'static Op> {

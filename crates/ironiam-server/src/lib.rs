@@ -12,6 +12,8 @@
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
+//! - [`mfa`]: virtual MFA devices: creation, assignment, and the code check
+//!   STS and the console call ([`mfa::authenticate`]).
 //!
 //! # Design notes
 //! Store calls are synchronous; the whole signed-request pipeline after the
@@ -29,7 +31,9 @@ pub mod console;
 pub mod http;
 pub mod iam;
 pub mod metrics;
+pub mod mfa;
 pub mod state;
+pub mod sts;
 pub mod time;
 
 pub use config::{Config, ServeArgs};

@@ -25,6 +25,10 @@ pub enum Entity {
     AccessKey,
     /// A login profile.
     LoginProfile,
+    /// A virtual MFA device.
+    MfaDevice,
+    /// An account's credential report.
+    CredentialReport,
 }
 
 impl fmt::Display for Entity {
@@ -39,6 +43,8 @@ impl fmt::Display for Entity {
             Self::InlinePolicy => "inline policy",
             Self::AccessKey => "access key",
             Self::LoginProfile => "login profile",
+            Self::MfaDevice => "virtual MFA device",
+            Self::CredentialReport => "credential report",
         })
     }
 }

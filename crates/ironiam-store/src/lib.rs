@@ -5,12 +5,13 @@
 //! write that stamps a time takes it from the caller.
 //!
 //! - [`record`] has the IAM records: accounts, users, groups, roles, managed
-//!   policies and versions, inline policies, access keys, login profiles.
+//!   policies and versions, inline policies, access keys, login profiles,
+//!   virtual MFA devices and the credential report.
 //! - [`store`] is the interface, [`store::Store`], built so that a PostgreSQL
 //!   backend can follow without touching callers.
 //! - [`sqlite`] is the SQLite backend, on disk or in memory.
-//! - [`secret`] seals secret access keys under the master key and hashes
-//!   passwords with Argon2id.
+//! - [`secret`] seals secret access keys and MFA seeds under the master key
+//!   and hashes passwords with Argon2id.
 //! - [`id`] generates IAM's identifiers from an injectable random source.
 #![warn(missing_docs)]
 

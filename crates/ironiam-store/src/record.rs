@@ -424,6 +424,76 @@ pub struct LoginProfile {
 /// `PasswordReusePrevention` (24) counts the current password too.
 pub const PASSWORD_HISTORY_LEN: usize = 23;
 
+/// A virtual MFA device's assignment: to whom, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaAssignment {
+    /// The IAM user (by unique ID) or the root user the device is enabled for.
+    pub owner: KeyOwner,
+    /// When `EnableMFADevice` (or the console) assigned it.
+    pub enable_date: Timestamp,
+}
+
+/// What the server remembers about a device's codes between attempts: the
+/// fields of ironiam-mfa's `MfaState`, kept here as plain data so the store
+/// does not depend on the TOTP crate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MfaVerification {
+    /// Steps the device runs ahead (positive) or behind (negative) the server.
+    pub drift: i64,
+    /// The last TOTP step accepted; codes at or before it are replays.
+    pub last_step: Option<u64>,
+    /// Consecutive failed attempts since the last success.
+    pub failures: u32,
+    /// Until when every attempt is refused.
+    pub locked_until: Option<Timestamp>,
+}
+
+/// A virtual MFA device (botocore's `VirtualMFADevice`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualMfaDevice {
+    /// The serial number: the device's ARN, `arn:aws:iam::ACCOUNT:mfa/PATH/NAME`.
+    /// Unique case-insensitively within the account.
+    pub serial_number: String,
+    /// The owning account.
+    pub account_id: String,
+    /// The name given at creation (`VirtualMFADeviceName`).
+    pub name: String,
+    /// The path, `/` by default.
+    pub path: String,
+    /// The TOTP seed, sealed under the master key and bound to `serial_number`.
+    pub seed: EncryptedSecret,
+    /// The tags, in the order they were added.
+    pub tags: Vec<Tag>,
+    /// When the device was created.
+    pub create_date: Timestamp,
+    /// Whom it is enabled for; `None` while unassigned.
+    pub assignment: Option<MfaAssignment>,
+    /// Drift, replay and lockout state.
+    pub verification: MfaVerification,
+}
+
+/// Counts of an account's virtual MFA devices, for `GetAccountSummary`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MfaDeviceCounts {
+    /// Every virtual MFA device, assigned or not.
+    pub total: u32,
+    /// Devices assigned to a user or to the root user.
+    pub assigned: u32,
+    /// Devices assigned to the root user.
+    pub root: u32,
+}
+
+/// The account's credential report: a CSV snapshot taken at generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialReport {
+    /// The account it describes.
+    pub account_id: String,
+    /// When it was generated.
+    pub generated_time: Timestamp,
+    /// The CSV text, as `GetCredentialReport` returns it.
+    pub content: String,
+}
+
 /// The web console's settings for one account: ironiam's own, beyond AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsoleSettings {

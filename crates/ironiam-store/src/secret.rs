@@ -1,4 +1,5 @@
-//! Secrets at rest: the master key, encrypted secret access keys, password hashes.
+//! Secrets at rest: the master key, encrypted secret access keys and MFA
+//! seeds, password hashes.
 //!
 //! # Secret access keys
 //! Each secret is sealed with XChaCha20-Poly1305 (RustCrypto's
@@ -8,6 +9,12 @@
 //! counter to keep, even across several nodes sharing one database. The
 //! associated data is the access key ID, so a ciphertext copied into another
 //! row fails to decrypt. Stored layout: `0x01 || nonce (24) || ciphertext+tag`.
+//!
+//! # MFA seeds
+//! The TOTP seed of a virtual MFA device is sealed the same way, with the
+//! device's serial number in the associated data under its own prefix
+//! (`ironiam/mfa-seed/v1/`), so a seed cannot be moved to another device, nor
+//! passed off as a secret access key or the other way round.
 //!
 //! # The master key
 //! Either `master.key` in the data directory (64 hex characters, created with
@@ -92,6 +99,21 @@ pub enum SecretError {
     UnknownFormat {
         /// The access key whose secret is malformed.
         key_id: String,
+    },
+    /// An MFA seed did not authenticate: wrong master key, or the value was
+    /// moved from another device or altered.
+    #[error(
+        "cannot decrypt the seed of MFA device `{serial_number}`: wrong master key, or the stored value was altered"
+    )]
+    SeedDecrypt {
+        /// The device whose seed failed.
+        serial_number: String,
+    },
+    /// A stored MFA seed has an unknown layout.
+    #[error("the stored seed of MFA device `{serial_number}` has an unknown format")]
+    SeedFormat {
+        /// The device whose seed is malformed.
+        serial_number: String,
     },
     /// Encryption failed (it cannot for in-range inputs).
     #[error("encryption failed")]
@@ -246,23 +268,7 @@ impl MasterKey {
         secret: &SecretAccessKey,
         rng: &mut dyn RandomSource,
     ) -> Result<EncryptedSecret, SecretError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        rng.fill(&mut nonce)?;
-        let sealed = self
-            .cipher()
-            .encrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: secret.expose().as_bytes(),
-                    aad: &associated_data(key_id),
-                },
-            )
-            .map_err(|_| SecretError::Encrypt)?;
-        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
-        out.push(FORMAT_V1);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        Ok(EncryptedSecret(out))
+        self.seal(&associated_data(key_id), secret.expose().as_bytes(), rng)
     }
 
     /// Opens the secret of access key `key_id`.
@@ -278,28 +284,149 @@ impl MasterKey {
         let unknown = || SecretError::UnknownFormat {
             key_id: key_id.to_owned(),
         };
-        let (format, rest) = sealed.0.split_first().ok_or_else(unknown)?;
-        if *format != FORMAT_V1 || rest.len() < NONCE_LEN {
-            return Err(unknown());
-        }
-        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
-        let nonce = XNonce::try_from(nonce).map_err(|_| unknown())?;
-        let plain = Zeroizing::new(
-            self.cipher()
-                .decrypt(
-                    &nonce,
-                    Payload {
-                        msg: ciphertext,
-                        aad: &associated_data(key_id),
+        let plain =
+            self.open(&associated_data(key_id), sealed)
+                .map_err(|failure| match failure {
+                    OpenFailure::Format => unknown(),
+                    OpenFailure::Authentication => SecretError::Decrypt {
+                        key_id: key_id.to_owned(),
                     },
-                )
-                .map_err(|_| SecretError::Decrypt {
-                    key_id: key_id.to_owned(),
-                })?,
-        );
+                })?;
         let text = std::str::from_utf8(&plain).map_err(|_| unknown())?;
         Ok(SecretAccessKey::new(text.to_owned()))
     }
+
+    /// Seals the TOTP seed of the virtual MFA device `serial_number`, bound
+    /// to that serial number, with a fresh random nonce.
+    ///
+    /// # Errors
+    /// When `rng` fails.
+    pub fn seal_mfa_seed(
+        &self,
+        serial_number: &str,
+        seed: &MfaSeed,
+        rng: &mut dyn RandomSource,
+    ) -> Result<EncryptedSecret, SecretError> {
+        self.seal(&mfa_associated_data(serial_number), seed.expose(), rng)
+    }
+
+    /// Opens the TOTP seed of the virtual MFA device `serial_number`.
+    ///
+    /// # Errors
+    /// [`SecretError::SeedDecrypt`] under a wrong key or for a seed taken
+    /// from another device; [`SecretError::SeedFormat`] for a bad layout.
+    pub fn open_mfa_seed(
+        &self,
+        serial_number: &str,
+        sealed: &EncryptedSecret,
+    ) -> Result<MfaSeed, SecretError> {
+        let plain = self
+            .open(&mfa_associated_data(serial_number), sealed)
+            .map_err(|failure| match failure {
+                OpenFailure::Format => SecretError::SeedFormat {
+                    serial_number: serial_number.to_owned(),
+                },
+                OpenFailure::Authentication => SecretError::SeedDecrypt {
+                    serial_number: serial_number.to_owned(),
+                },
+            })?;
+        Ok(MfaSeed(plain))
+    }
+
+    /// `0x01 || nonce || XChaCha20-Poly1305(plaintext, aad)`.
+    fn seal(
+        &self,
+        aad: &[u8],
+        plaintext: &[u8],
+        rng: &mut dyn RandomSource,
+    ) -> Result<EncryptedSecret, SecretError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rng.fill(&mut nonce)?;
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
+            .map_err(|_| SecretError::Encrypt)?;
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+        out.push(FORMAT_V1);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(EncryptedSecret(out))
+    }
+
+    fn open(
+        &self,
+        aad: &[u8],
+        sealed: &EncryptedSecret,
+    ) -> Result<Zeroizing<Vec<u8>>, OpenFailure> {
+        let (format, rest) = sealed.0.split_first().ok_or(OpenFailure::Format)?;
+        if *format != FORMAT_V1 || rest.len() < NONCE_LEN {
+            return Err(OpenFailure::Format);
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).map_err(|_| OpenFailure::Format)?;
+        self.cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| OpenFailure::Authentication)
+    }
+}
+
+/// Why a sealed value did not open.
+enum OpenFailure {
+    /// Not the stored layout.
+    Format,
+    /// The tag did not verify: wrong key, wrong binding, or altered bytes.
+    Authentication,
+}
+
+/// The binding of an MFA seed: a seed copied to another device's row fails
+/// to open, and so does a secret access key moved into a seed column.
+fn mfa_associated_data(serial_number: &str) -> Vec<u8> {
+    format!("ironiam/mfa-seed/v1/{serial_number}").into_bytes()
+}
+
+impl MasterKey {
+    /// Seals `plaintext` for `purpose` (a domain-separating label such as
+    /// `session-token/AKID`), with a fresh random nonce. The purpose is the
+    /// associated data, so a value sealed for one purpose never opens as another.
+    ///
+    /// # Errors
+    /// When `rng` fails.
+    pub fn seal_value(
+        &self,
+        purpose: &str,
+        plaintext: &[u8],
+        rng: &mut dyn RandomSource,
+    ) -> Result<Vec<u8>, SecretError> {
+        self.seal(&sealed_associated_data(purpose), plaintext, rng)
+            .map(|sealed| sealed.0)
+    }
+
+    /// Opens a value [`MasterKey::seal_value`] sealed for `purpose`; `None` when it
+    /// was sealed under another key or purpose, or was altered.
+    pub fn open_value(&self, purpose: &str, sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open(
+            &sealed_associated_data(purpose),
+            &EncryptedSecret(sealed.to_vec()),
+        )
+        .ok()
+    }
+}
+
+fn sealed_associated_data(purpose: &str) -> Vec<u8> {
+    format!("ironiam/sealed/v1/{purpose}").into_bytes()
 }
 
 fn associated_data(key_id: &str) -> Vec<u8> {
@@ -378,6 +505,38 @@ impl SecretAccessKey {
 impl fmt::Debug for SecretAccessKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretAccessKey([redacted])")
+    }
+}
+
+/// A plaintext TOTP seed of a virtual MFA device. Never printed; wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MfaSeed(Zeroizing<Vec<u8>>);
+
+impl MfaSeed {
+    /// Wraps seed bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// `len` fresh random bytes from `rng`.
+    ///
+    /// # Errors
+    /// When `rng` fails.
+    pub fn generate(len: usize, rng: &mut dyn RandomSource) -> Result<Self, SecretError> {
+        let mut bytes = Zeroizing::new(vec![0u8; len]);
+        rng.fill(&mut bytes)?;
+        Ok(Self(bytes))
+    }
+
+    /// The seed bytes, for computing codes or for the one `CreateVirtualMFADevice` response.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MfaSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MfaSeed([redacted])")
     }
 }
 

@@ -32,8 +32,9 @@ use std::fmt;
 
 use crate::error::StoreError;
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, ConsoleSettings, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, PolicyEntity, PolicyVersion, PrincipalKind, Role, User,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice,
 };
 
 /// The closure a transaction runs.
@@ -200,6 +201,8 @@ pub struct Usage {
     pub access_keys: u32,
     /// For a user, whether it has a login profile.
     pub login_profile: bool,
+    /// For a user, the MFA devices assigned to it.
+    pub mfa_devices: u32,
 }
 
 impl Usage {
@@ -600,6 +603,80 @@ pub trait Transaction {
     /// # Errors
     /// [`StoreError::NotFound`].
     fn delete_login_profile(&mut self, user_id: &str) -> Result<(), StoreError>;
+
+    // Virtual MFA devices.
+
+    /// Inserts a virtual MFA device.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a serial number taken in the account
+    /// (compared case-insensitively); [`StoreError::NotFound`] for a missing
+    /// account or assigned user.
+    fn insert_virtual_mfa_device(&mut self, device: &VirtualMfaDevice) -> Result<(), StoreError>;
+    /// Reads a virtual MFA device by serial number (case-insensitively).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_virtual_mfa_device(
+        &mut self,
+        account: &str,
+        serial_number: &str,
+    ) -> Result<VirtualMfaDevice, StoreError>;
+    /// Replaces a device's tags, assignment and verify state; its name,
+    /// path, seed and creation date never change.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing device or assigned user.
+    fn update_virtual_mfa_device(&mut self, device: &VirtualMfaDevice) -> Result<(), StoreError>;
+    /// Deletes a virtual MFA device.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn delete_virtual_mfa_device(
+        &mut self,
+        account: &str,
+        serial_number: &str,
+    ) -> Result<(), StoreError>;
+    /// Lists an account's virtual MFA devices ordered by case-folded serial
+    /// number; `assigned` keeps only assigned (`Some(true)`) or unassigned
+    /// (`Some(false)`) ones. `options.after` is a serial number; the path
+    /// prefix is ignored.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_virtual_mfa_devices(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+        assigned: Option<bool>,
+    ) -> Result<Page<VirtualMfaDevice>, StoreError>;
+    /// The devices assigned to a user or to the root user, oldest enabled first.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_assigned_mfa_devices(
+        &mut self,
+        account: &str,
+        owner: &KeyOwner,
+    ) -> Result<Vec<VirtualMfaDevice>, StoreError>;
+    /// How many virtual MFA devices the account has, assigned and in all.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn mfa_device_counts(&mut self, account: &str) -> Result<MfaDeviceCounts, StoreError>;
+
+    // The credential report.
+
+    /// Stores the account's credential report, replacing the previous one.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing account.
+    fn put_credential_report(&mut self, report: &CredentialReport) -> Result<(), StoreError>;
+    /// Reads the account's credential report.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when none was generated.
+    fn get_credential_report(&mut self, account: &str) -> Result<CredentialReport, StoreError>;
 
     // Console settings.
 

@@ -61,3 +61,31 @@ proptest! {
         prop_assert_eq!(hex_decode(&hex_lower(&bytes)).unwrap(), bytes);
     }
 }
+
+#[test]
+fn base64_matches_rfc4648_vectors() {
+    // RFC 4648 section 10.
+    let vectors = [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ];
+    for (plain, encoded) in vectors {
+        assert_eq!(base64_encode(plain.as_bytes()), encoded);
+        assert_eq!(base64_decode(encoded).as_deref(), Some(plain.as_bytes()));
+    }
+    assert_eq!(base64_encode(&[0xfb, 0xff, 0xbf]), "+/+/");
+    let all: Vec<u8> = (0..=255).collect();
+    assert_eq!(base64_decode(&base64_encode(&all)), Some(all));
+}
+
+#[test]
+fn base64_rejects_malformed_text() {
+    for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm 9"] {
+        assert_eq!(base64_decode(bad), None, "{bad}");
+    }
+}

@@ -74,8 +74,14 @@ impl PolicyCache {
 /// read from the store once, then reused until any IAM write changes the account.
 #[derive(Debug, Clone)]
 pub struct CallerSnapshot {
-    /// The stored access key (its secret still sealed).
-    pub key: ironiam_store::record::AccessKey,
+    /// The access key ID that signed the request.
+    pub key_id: String,
+    /// The stored access key (its secret still sealed); `None` for temporary
+    /// credentials, which live in their session token, not in the store.
+    pub key: Option<ironiam_store::record::AccessKey>,
+    /// For temporary credentials, a digest of the session token they came with: a
+    /// cached snapshot serves only requests that carry the same token.
+    pub token_digest: Option<[u8; 32]>,
     /// The secret, unsealed, for SigV4.
     pub secret: ironiam_protocol::sigv4::SecretKey,
     /// The caller.
@@ -92,6 +98,8 @@ pub struct CallerPolicies {
     pub identity: Vec<Arc<Policy>>,
     /// The permissions boundary.
     pub boundary: Option<Arc<Policy>>,
+    /// The session's policies, when it was given any: then one of them must allow.
+    pub session: Option<Vec<Arc<Policy>>>,
 }
 
 /// Snapshots of callers by access key id, stamped with the write generation they were
@@ -135,7 +143,7 @@ impl CallerCache {
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
-        map.insert(snapshot.key.id.clone(), (generation, snapshot));
+        map.insert(snapshot.key_id.clone(), (generation, snapshot));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, CallerSnapshot)>> {

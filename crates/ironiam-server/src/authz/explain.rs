@@ -49,19 +49,26 @@ pub fn explain_denial(
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Option<Denial>, ApiError> {
-    let Some(user) = &principal.user else {
+    if principal.is_root() {
         return Ok(None);
-    };
+    }
     let resource = resource_arn(tx, principal, action, input)?;
-    let context = build_context(tx, principal, user, action, input, facts)?;
-    let grant = password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?;
+    let context = build_context(tx, principal, action, input, facts)?;
+    let grant = match &principal.user {
+        Some(user) => {
+            password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?
+        }
+        None => None,
+    };
     let mut refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
     if let Some(grant) = &grant {
         refs.push(grant);
     }
+    let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),
+        session: policies.session.as_ref().map(|_| session.as_slice()),
         ..PolicySet::default()
     };
     let qualified = format!("iam:{action}");

@@ -46,7 +46,16 @@ pub fn resource_arn(
     {
         return Ok(policy_source_arn(tx, account, source));
     }
-    let resource_type = action_info(action).and_then(|i| i.resource_type.as_deref());
+    // Two actions whose resource the Service Authorization Reference marks as
+    // optional, so the loader sees no required type, although IAM evaluates
+    // them on one: DeleteVirtualMFADevice on the device (`mfa*` in the seeds'
+    // policies), ListMFADevices on the named user or the caller, like the
+    // other calls whose UserName defaults to the caller.
+    let resource_type = match action {
+        "DeleteVirtualMFADevice" => Some("mfa"),
+        "ListMFADevices" => Some("user"),
+        _ => action_info(action).and_then(|i| i.resource_type.as_deref()),
+    };
     let path = input.str_member("Path").unwrap_or("/");
     let creating = action.starts_with("Create");
     Ok(match resource_type {
@@ -71,6 +80,21 @@ pub fn resource_arn(
             Some(name) if action == "CreateRole" => arn(account, "role", path, name),
             Some(name) => existing(tx, account, "role", name, false),
             None => "*".to_owned(),
+        },
+        // Virtual MFA devices: CreateVirtualMFADevice names the device to be
+        // created (`mfa/PATH/NAME`); the others carry its serial number, which
+        // is its ARN; the stored spelling is used when the device exists.
+        Some("mfa") => match (
+            input.str_member("VirtualMFADeviceName"),
+            input.str_member("SerialNumber"),
+        ) {
+            (Some(name), _) if action == "CreateVirtualMFADevice" => {
+                arn(account, "mfa", path, name)
+            }
+            (_, Some(serial)) => tx
+                .get_virtual_mfa_device(account, serial)
+                .map_or_else(|_| serial.to_owned(), |d| d.serial_number),
+            _ => "*".to_owned(),
         },
         Some("policy") => match (
             input.str_member("PolicyArn"),

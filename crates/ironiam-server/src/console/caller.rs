@@ -233,6 +233,8 @@ impl<'a> Caller<'a> {
             state: self.state,
             principal: &self.principal,
             now: self.facts.now,
+            region: &self.facts.region,
+            source_ip: &self.facts.source_ip,
         };
         let mut writer = XmlWriter::new();
         let outcome = (op.handler)(&mut ctx, &input, &mut writer);

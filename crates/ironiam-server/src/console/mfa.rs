@@ -1,19 +1,16 @@
 //! Where the console's sign-in meets virtual MFA devices: which devices a signer has,
 //! checking a code from one of them, and assigning the root user's device (which the
-//! IAM API cannot do). Everything else about devices (the wizard, removal, the MFA
-//! column) goes through the IAM operations like any console action.
-//!
-//! PLUG POINT: the server's MFA module (`crate::mfa`, virtual MFA devices) is not on
-//! this branch's base yet. Until it is, no device can exist (no operation creates
-//! one), so `assigned_devices` truthfully finds none and the other two are never
-//! reached. When it is merged, these three become calls to `crate::mfa::devices_of`,
-//! `crate::mfa::authenticate_from` and `crate::mfa::enable` (with the root owner), so
-//! the console accepts exactly the codes the API accepts.
+//! IAM API cannot do). All of it goes through [`crate::mfa`], the module the IAM
+//! operations and STS use, so the console accepts exactly the codes the API accepts
+//! (same windows, replay refusal and lockout, same audit records). Everything else
+//! about devices (the wizard, removal, the MFA column) is IAM operations like any
+//! console action.
 
 use ironiam_store::record::KeyOwner;
 
 use super::Ctx;
 use crate::http::error::ApiError;
+use crate::mfa::{self, Origin};
 use crate::state::AppState;
 
 /// The serial numbers of the MFA devices assigned to `owner`, oldest first.
@@ -21,36 +18,63 @@ use crate::state::AppState;
 /// # Errors
 /// A store fault.
 pub(crate) fn assigned_devices(
-    _state: &AppState,
-    _account_id: &str,
-    _owner: &KeyOwner,
+    state: &AppState,
+    account_id: &str,
+    owner: &KeyOwner,
 ) -> Result<Vec<String>, ApiError> {
-    Ok(Vec::new())
+    Ok(mfa::devices_of(state, account_id, owner)?
+        .into_iter()
+        .map(|device| device.serial_number)
+        .collect())
 }
 
-/// Checks `code` from device `serial` of `owner`, with replay protection and lockout.
+fn origin<'c>(ctx: &'c Ctx<'_>, event: &'c str) -> Origin<'c> {
+    Origin {
+        source_ip: Some(&ctx.peer),
+        user_agent: Some(&ctx.user_agent),
+        event_name: Some(event),
+        ..Origin::default()
+    }
+}
+
+/// Checks `code` from device `serial` of `owner`, with replay protection and lockout;
+/// refusals are audited under `ConsoleLogin`.
 ///
 /// # Errors
 /// `AccessDenied` for a wrong, replayed or locked-out code.
 pub(crate) fn verify_code(
-    _ctx: &Ctx<'_>,
-    _account_id: &str,
-    _owner: &KeyOwner,
-    _serial: &str,
-    _code: &str,
+    ctx: &Ctx<'_>,
+    account_id: &str,
+    owner: &KeyOwner,
+    serial: &str,
+    code: &str,
 ) -> Result<(), ApiError> {
-    Err(ApiError::NotImplemented("MFA sign-in".to_owned()))
+    let origin = origin(ctx, "ConsoleLogin");
+    mfa::authenticate_from(ctx.state, &origin, account_id, owner, serial, code, ctx.now)
 }
 
-/// Assigns a virtual MFA device to the root user with two consecutive codes.
+/// Assigns a virtual MFA device to the root user with two consecutive codes: AWS
+/// assigns the root user's device in the console, and EnableMFADevice takes IAM users
+/// only. The root user is not restricted by identity policies, so there is nothing to
+/// authorize.
 ///
 /// # Errors
-/// As `EnableMFADevice`.
+/// As `EnableMFADevice`: wrong codes, a device in use, the quota.
 pub(crate) fn enable_for_root(
-    _ctx: &Ctx<'_>,
-    _account_id: &str,
-    _serial: &str,
-    _codes: (&str, &str),
+    ctx: &Ctx<'_>,
+    account_id: &str,
+    serial: &str,
+    codes: (&str, &str),
 ) -> Result<(), ApiError> {
-    Err(ApiError::NotImplemented("root MFA enrollment".to_owned()))
+    let origin = origin(ctx, "EnableMFADevice");
+    mfa::enable(
+        ctx.state,
+        &origin,
+        account_id,
+        &KeyOwner::Root,
+        serial,
+        codes,
+        ctx.now,
+    )
+    .map(|_| ())
 }

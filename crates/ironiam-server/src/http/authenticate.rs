@@ -8,14 +8,17 @@
 use std::cell::RefCell;
 
 use axum::http::request::Parts;
+use ironiam_policy::Caller;
+use ironiam_protocol::encoding::form_decode;
 use ironiam_protocol::sigv4::{self, ExpectedScope, Mismatch, SecretKey};
 use ironiam_protocol::time::UnixTime;
-use ironiam_store::StoreExt;
 use ironiam_store::record::{AccessKeyLastUsed, AccessKeyStatus, Timestamp};
+use ironiam_store::{StoreExt, Transaction};
 
 use super::error::ApiError;
-use crate::authz::{self, CallerSnapshot};
+use crate::authz::{self, CallerSnapshot, Principal, RoleSession, SessionFacts, SessionKind};
 use crate::state::AppState;
+use crate::sts::token::{self, Issuer, SessionClaims, Subject};
 
 /// How long a recorded AccessKeyLastUsed date stays current before a new request records
 /// it again.
@@ -75,11 +78,30 @@ pub fn authenticate(
     // write happened since they were read; otherwise from the store.
     let generation = state.callers.generation();
     let found: RefCell<Option<CallerSnapshot>> = RefCell::new(None);
+    // Why a temporary key was refused, reported instead of the generic error.
+    let refused: RefCell<Option<ApiError>> = RefCell::new(None);
+    let token = security_token(parts);
+    let token_digest = token.as_deref().map(|t| sha256(t.as_bytes()));
     let lookup = |id: &str| -> Option<SecretKey> {
-        if let Some(snapshot) = state.callers.get(id) {
+        if let Some(snapshot) = state.callers.get(id)
+            && snapshot.token_digest == token_digest
+        {
             let secret = snapshot.secret.clone();
             *found.borrow_mut() = Some(snapshot);
             return Some(secret);
+        }
+        if id.starts_with(token::SESSION_KEY_PREFIX) {
+            return match session_snapshot(state, id, token.as_deref(), token_digest, now) {
+                Ok(snapshot) => {
+                    let secret = snapshot.secret.clone();
+                    *found.borrow_mut() = Some(snapshot);
+                    Some(secret)
+                }
+                Err(err) => {
+                    *refused.borrow_mut() = Some(err);
+                    None
+                }
+            };
         }
         let (key, principal) = state
             .store
@@ -98,10 +120,12 @@ pub fn authenticate(
             }
         };
         *found.borrow_mut() = Some(CallerSnapshot {
-            key,
+            key_id: key.id.clone(),
+            key: Some(key),
             secret: secret.clone(),
             principal,
             policies: None,
+            token_digest: None,
         });
         Some(secret)
     };
@@ -113,8 +137,19 @@ pub fn authenticate(
             service: Some(&service),
             regions: None,
         },
-    )?;
+    );
+    let verified = match (verified, refused.into_inner()) {
+        (Ok(verified), _) => verified,
+        (Err(_), Some(reason)) => return Err(reason),
+        (Err(err), None) => return Err(err.into()),
+    };
     let mut snapshot = found.into_inner().ok_or(ApiError::InvalidClientTokenId)?;
+    // A cached session outlives nothing: its expiry is checked on every request.
+    if let Some(session) = &snapshot.principal.session
+        && now.as_secs() >= session.expires_at
+    {
+        return Err(ApiError::ExpiredToken);
+    }
     let region = verified.scope.region.clone();
     record_last_used(state, &mut snapshot, now, &service, &region)?;
     Ok(Authenticated {
@@ -134,7 +169,11 @@ fn record_last_used(
     service: &str,
     region: &str,
 ) -> Result<(), ApiError> {
-    let recorded = snapshot.key.last_used.as_ref();
+    // Temporary credentials have no stored key to record on.
+    let Some(key) = &snapshot.key else {
+        return Ok(());
+    };
+    let recorded = key.last_used.as_ref();
     let stale = recorded.is_none_or(|used| {
         now.as_secs() - used.last_used_date.as_secs() >= LAST_USED_RESOLUTION_SECS
             || used.region != region
@@ -148,13 +187,123 @@ fn record_last_used(
         service_name: service.to_owned(),
         region: region.to_owned(),
     };
-    let key_id = snapshot.key.id.clone();
+    let key_id = key.id.clone();
     state.store.write(|tx| -> Result<(), ApiError> {
         let mut stored = tx.get_access_key(&key_id)?;
         stored.last_used = Some(last_used.clone());
         tx.update_access_key(&stored)?;
         Ok(())
     })?;
-    snapshot.key.last_used = Some(last_used);
+    if let Some(key) = &mut snapshot.key {
+        key.last_used = Some(last_used);
+    }
     Ok(())
+}
+
+/// The session token sent with the request: the `X-Amz-Security-Token` header, or
+/// the query parameter of a presigned URL.
+fn security_token(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts.headers.get("x-amz-security-token") {
+        return value.to_str().ok().map(str::to_owned);
+    }
+    parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "X-Amz-Security-Token")
+        .and_then(|(_, value)| form_decode(value.as_bytes()).ok())
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// The snapshot of a temporary key: its token opened, its subject still present.
+fn session_snapshot(
+    state: &AppState,
+    key_id: &str,
+    token: Option<&str>,
+    token_digest: Option<[u8; 32]>,
+    now: UnixTime,
+) -> Result<CallerSnapshot, ApiError> {
+    let claims = token
+        .and_then(|t| token::open(&state.master_key, key_id, t))
+        .ok_or(ApiError::InvalidClientTokenId)?;
+    if now.as_secs() >= claims.expires_at {
+        return Err(ApiError::ExpiredToken);
+    }
+    let principal = state
+        .store
+        .read(|tx| session_principal(tx, key_id, &claims))?;
+    Ok(CallerSnapshot {
+        key_id: key_id.to_owned(),
+        key: None,
+        secret: SecretKey::new(claims.secret.as_str()),
+        principal,
+        policies: None,
+        token_digest,
+    })
+}
+
+/// The principal a session acts as. A user or role deleted since the session began
+/// takes its sessions with it.
+fn session_principal(
+    tx: &mut dyn Transaction,
+    key_id: &str,
+    claims: &SessionClaims,
+) -> Result<Principal, ApiError> {
+    let gone = |_| ApiError::InvalidClientTokenId;
+    let account = claims.account.clone();
+    let (user, role, arn) = match &claims.subject {
+        Subject::Root => (None, None, format!("arn:aws:iam::{account}:root")),
+        Subject::User { id } => {
+            let user = tx.get_user_by_id(id).map_err(gone)?;
+            if user.account_id != account {
+                return Err(ApiError::InvalidClientTokenId);
+            }
+            let arn = user.arn.clone();
+            (Some(user), None, arn)
+        }
+        Subject::Role {
+            id,
+            name,
+            session_name,
+        } => {
+            let role = tx.get_role(&account, name).map_err(gone)?;
+            if &role.id != id {
+                return Err(ApiError::InvalidClientTokenId);
+            }
+            let arn = format!(
+                "arn:aws:sts::{account}:assumed-role/{}/{session_name}",
+                role.name
+            );
+            let session = RoleSession {
+                role,
+                session_name: session_name.clone(),
+            };
+            (None, Some(session), arn)
+        }
+    };
+    let caller = Caller::parse(&arn).map_err(|e| ApiError::internal(e.0))?;
+    Ok(Principal {
+        account_id: account,
+        access_key_id: key_id.to_owned(),
+        user,
+        role,
+        caller,
+        session: Some(SessionFacts {
+            kind: match claims.issuer {
+                Issuer::SessionToken => SessionKind::SessionToken,
+                Issuer::AssumeRole => SessionKind::AssumedRole,
+            },
+            issued_at: claims.issued_at,
+            expires_at: claims.expires_at,
+            mfa_authenticated_at: claims.mfa_at,
+            policy: claims.policy.clone(),
+            policy_arns: claims.policy_arns.clone(),
+        }),
+    })
 }

@@ -35,6 +35,12 @@ pub enum ApiError {
     /// `InvalidUserType` (400): the caller is the wrong kind of user.
     #[error("invalid user type: {0}")]
     InvalidUserType(String),
+    /// `InvalidParameterValue` (400), STS's code for a bad parameter value.
+    #[error("invalid parameter value: {0}")]
+    InvalidParameterValue(String),
+    /// `PackedPolicyTooLarge` (400): the session policies are too large.
+    #[error("packed policy too large: {0}")]
+    PackedPolicyTooLarge(String),
     /// `ValidationError` (400) with AWS's message.
     #[error("validation error: {0}")]
     Validation(String),
@@ -53,6 +59,9 @@ pub enum ApiError {
     /// The access key exists but is inactive, or its owner is gone.
     #[error("inactive or orphaned access key")]
     InvalidClientTokenId,
+    /// `ExpiredToken` (403): the session token's credentials have expired.
+    #[error("expired session token")]
+    ExpiredToken,
     /// The body is larger than the limit.
     #[error("request body larger than {0} bytes")]
     TooLarge(usize),
@@ -66,6 +75,16 @@ pub enum ApiError {
     /// (a stored document that no longer compiles), with a message naming it.
     #[error("policy evaluation: {0}")]
     PolicyEvaluation(String),
+    /// `InvalidAuthenticationCode` (403): EnableMFADevice or ResyncMFADevice
+    /// codes that do not verify.
+    #[error("invalid authentication code: {0}")]
+    InvalidAuthenticationCode(String),
+    /// `ReportNotPresent` (410): no credential report was generated.
+    #[error("credential report not present: {0}")]
+    ReportNotPresent(String),
+    /// `ReportExpired` (410): the credential report is too old to be served.
+    #[error("credential report expired: {0}")]
+    ReportExpired(String),
 }
 
 impl ApiError {
@@ -81,15 +100,21 @@ impl ApiError {
             Self::PasswordPolicyViolation(_) => "PasswordPolicyViolation",
             Self::InvalidUserType(_) => "InvalidUserType",
             Self::Validation(_) => "ValidationError",
+            Self::InvalidParameterValue(_) => "InvalidParameterValue",
+            Self::PackedPolicyTooLarge(_) => "PackedPolicyTooLarge",
             Self::Input(e) => e.code(),
             Self::Query(e) => e.code(),
             Self::AccessDenied(_) => "AccessDenied",
             Self::SigV4(e) => e.code(),
             Self::InvalidClientTokenId => "InvalidClientTokenId",
+            Self::ExpiredToken => "ExpiredToken",
             Self::TooLarge(_) => "RequestEntityTooLarge",
             Self::NotImplemented(_) => "NotImplemented",
             Self::Internal(_) => "ServiceFailure",
             Self::PolicyEvaluation(_) => "PolicyEvaluation",
+            Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
+            Self::ReportNotPresent(_) => "ReportNotPresent",
+            Self::ReportExpired(_) => "ReportExpired",
         }
     }
 
@@ -102,15 +127,19 @@ impl ApiError {
             | Self::InvalidInput(_)
             | Self::PasswordPolicyViolation(_)
             | Self::InvalidUserType(_)
-            | Self::Validation(_) => 400,
+            | Self::Validation(_)
+            | Self::InvalidParameterValue(_)
+            | Self::PackedPolicyTooLarge(_) => 400,
             Self::Input(e) => e.status(),
             Self::Query(e) => e.status(),
-            Self::AccessDenied(_) | Self::InvalidClientTokenId => 403,
+            Self::AccessDenied(_) | Self::InvalidClientTokenId | Self::ExpiredToken => 403,
             Self::SigV4(e) => e.status(),
             Self::TooLarge(_) => 413,
             Self::NotImplemented(_) => 501,
             Self::Internal(_) => 500,
             Self::PolicyEvaluation(_) => 500,
+            Self::InvalidAuthenticationCode(_) => 403,
+            Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
         }
     }
 
@@ -126,11 +155,16 @@ impl ApiError {
             | Self::PasswordPolicyViolation(m)
             | Self::InvalidUserType(m)
             | Self::Validation(m)
+            | Self::InvalidParameterValue(m)
+            | Self::PackedPolicyTooLarge(m)
             | Self::AccessDenied(m) => m.clone(),
             Self::Input(e) => e.aws_message(),
             Self::Query(e) => e.aws_message(),
             Self::SigV4(e) => e.aws_message(),
             Self::InvalidClientTokenId => SigV4Error::InvalidClientTokenId.aws_message(),
+            Self::ExpiredToken => {
+                "The security token included in the request is expired".to_owned()
+            }
             Self::TooLarge(limit) => {
                 format!("Request body must be at most {limit} bytes.")
             }
@@ -139,6 +173,9 @@ impl ApiError {
             }
             Self::Internal(_) => "An internal error occurred.".to_owned(),
             Self::PolicyEvaluation(m) => m.clone(),
+            Self::InvalidAuthenticationCode(m)
+            | Self::ReportNotPresent(m)
+            | Self::ReportExpired(m) => m.clone(),
         }
     }
 
@@ -175,6 +212,9 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         Entity::AccessKey => format!("The Access Key with id {name} cannot be found"),
         Entity::LoginProfile => format!("Login Profile for User {name} cannot be found."),
         Entity::Account => format!("The account {name} cannot be found."),
+        // moto's wording, which it keeps from AWS's responses.
+        Entity::MfaDevice => format!("VirtualMFADevice with serial number {name} doesn't exist."),
+        Entity::CredentialReport => "The credential report does not exist.".to_owned(),
     }
 }
 
@@ -188,6 +228,10 @@ pub fn already_exists(entity: Entity, name: &str) -> String {
             format!("A policy called {name} already exists. Duplicate names are not allowed.")
         }
         Entity::LoginProfile => format!("Login Profile for user {name} already exists."),
+        // AWS's wording (CloudTrail records of console retries show it verbatim).
+        Entity::MfaDevice => {
+            "MFADevice entity at the same path and name already exists.".to_owned()
+        }
         other => format!("The {other} {name} already exists."),
     }
 }

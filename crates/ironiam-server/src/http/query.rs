@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ironiam_protocol::model::Model;
 use ironiam_protocol::query::{QueryError, QueryParams};
-use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, XmlWriter};
+use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, STS_NAMESPACE, XmlWriter};
 use ironiam_store::StoreExt;
 use ironiam_store::id::{OsRandom, RandomSource};
 
@@ -21,10 +21,67 @@ use crate::audit::{AuditRecord, UserIdentity};
 use crate::authz::{self, RequestFacts};
 use crate::iam::{self, OpCtx};
 use crate::state::AppState;
+use crate::sts;
 use crate::time::iso8601;
 
-/// The API version IAM accepts.
-const IAM_VERSION: &str = "2010-05-08";
+/// A service served by the Query endpoint.
+struct Service {
+    /// The credential scope's service name.
+    name: &'static str,
+    /// The API version it accepts.
+    version: &'static str,
+    /// Its XML namespace.
+    namespace: &'static str,
+    /// CloudTrail's `eventSource`.
+    event_source: &'static str,
+    /// Its botocore model.
+    model: fn() -> Result<&'static Model, ironiam_protocol::model::ModelError>,
+    /// Its operations.
+    lookup: fn(&str) -> Option<&'static iam::Op>,
+}
+
+const IAM: Service = Service {
+    name: "iam",
+    version: "2010-05-08",
+    namespace: IAM_NAMESPACE,
+    event_source: "iam.amazonaws.com",
+    model: Model::iam,
+    lookup: iam::lookup,
+};
+
+const STS: Service = Service {
+    name: "sts",
+    version: "2011-06-15",
+    namespace: STS_NAMESPACE,
+    event_source: "sts.amazonaws.com",
+    model: Model::sts,
+    lookup: sts::lookup,
+};
+
+/// The service a request is for, from its credential scope (verified later, with the
+/// signature); IAM when the request names none.
+fn service_of(parts: &Parts) -> &'static Service {
+    let credential = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|auth| auth.split("Credential=").nth(1))
+        .map(|rest| rest.split([',', ' ']).next().unwrap_or_default().to_owned())
+        .or_else(|| {
+            parts
+                .uri
+                .query()
+                .unwrap_or_default()
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("X-Amz-Credential="))
+                .and_then(|v| ironiam_protocol::encoding::form_decode(v.as_bytes()).ok())
+        })
+        .unwrap_or_default();
+    match credential.split('/').nth(3) {
+        Some("sts") => &STS,
+        _ => &IAM,
+    }
+}
 
 struct Outcome {
     action: String,
@@ -72,6 +129,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
 }
 
 fn failure(request_id: &str, action: &str, err: &ApiError) -> Outcome {
+    failure_in(IAM_NAMESPACE, request_id, action, err)
+}
+
+fn failure_in(namespace: &str, request_id: &str, action: &str, err: &ApiError) -> Outcome {
     let status = err.status();
     if status >= 500 {
         tracing::error!(request_id, action, error = %err, "request failed");
@@ -82,7 +143,7 @@ fn failure(request_id: &str, action: &str, err: &ApiError) -> Outcome {
         action: action.to_owned(),
         status,
         body: xml::error_response(
-            IAM_NAMESPACE,
+            namespace,
             Fault::from_status(status),
             err.code(),
             &err.message(),
@@ -94,10 +155,11 @@ fn failure(request_id: &str, action: &str, err: &ApiError) -> Outcome {
 /// Everything after the body has been read; runs on a blocking thread.
 fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &str) -> Outcome {
     let now = state.clock.now();
+    let service = service_of(parts);
     let mut audit = AuditRecord {
         event_version: "1.08",
         event_time: iso8601(now.as_secs()),
-        event_source: "iam.amazonaws.com",
+        event_source: service.event_source,
         event_name: "Unknown".to_owned(),
         aws_region: "us-east-1".to_owned(),
         source_ip_address: peer.to_owned(),
@@ -119,12 +181,12 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     let params = QueryParams::decode_request(parts.uri.query().unwrap_or_default(), body);
     if let Ok(p) = &params
         && let Ok(action) = p.action()
-        && Model::iam().is_ok_and(|m| m.operation(action).is_some())
+        && (service.model)().is_ok_and(|m| m.operation(action).is_some())
     {
         audit.event_name = action.to_owned();
     }
     let result = pipeline(
-        state, parts, body, params, request_id, peer, now, &mut audit,
+        state, service, parts, body, params, request_id, peer, now, &mut audit,
     );
     let outcome = match result {
         Ok(body) => Outcome {
@@ -135,7 +197,7 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         Err(err) => {
             audit.error_code = Some(err.code().to_owned());
             audit.error_message = Some(err.message());
-            failure(request_id, &audit.event_name, &err)
+            failure_in(service.namespace, request_id, &audit.event_name, &err)
         }
     };
     state.audit.write(&audit);
@@ -143,11 +205,13 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
 }
 
 /// Whether an operation can change users, groups, policies or keys. Reads are `Get*`,
-/// `List*`, `Simulate*` and `Generate*` (which writes a report, not an identity).
-fn mutates(action: &str) -> bool {
-    !["Get", "List", "Simulate", "Generate"]
-        .iter()
-        .any(|prefix| action.starts_with(prefix))
+/// `List*`, `Simulate*` and `Generate*` (which writes a report, not an identity). No
+/// STS operation changes a caller: sessions live in their tokens.
+fn mutates(service: &Service, action: &str) -> bool {
+    service.name == "iam"
+        && !["Get", "List", "Simulate", "Generate"]
+            .iter()
+            .any(|prefix| action.starts_with(prefix))
 }
 
 #[expect(
@@ -156,6 +220,7 @@ fn mutates(action: &str) -> bool {
 )]
 fn pipeline(
     state: &AppState,
+    service: &Service,
     parts: &Parts,
     body: &[u8],
     params: Result<QueryParams, QueryError>,
@@ -170,20 +235,20 @@ fn pipeline(
         region,
         generation,
         ..
-    } = authenticate(state, parts, body, now, &["iam"])?;
+    } = authenticate(state, parts, body, now, &[service.name])?;
     audit.aws_region = region.clone();
     let principal = snapshot.principal.clone();
+    audit.recipient_account_id = principal.account_id.clone();
     audit.user_identity = Some(UserIdentity {
-        kind: if principal.is_root() {
+        kind: if principal.role.is_some() {
+            "AssumedRole"
+        } else if principal.is_root() {
             "Root"
         } else {
             "IAMUser"
         }
         .to_owned(),
-        principal_id: principal
-            .user
-            .as_ref()
-            .map_or_else(|| principal.account_id.clone(), |u| u.id.clone()),
+        principal_id: principal.user_id(),
         arn: principal.arn().to_owned(),
         account_id: principal.account_id.clone(),
         access_key_id: principal.access_key_id.clone(),
@@ -194,24 +259,25 @@ fn pipeline(
     let params = params?;
     let action = params.action()?.to_owned();
     let version = params.version()?.unwrap_or_default().to_owned();
-    let model = Model::iam().map_err(ApiError::internal)?;
+    let model = (service.model)().map_err(ApiError::internal)?;
     let invalid = || {
         ApiError::Query(QueryError::InvalidAction {
             action: action.clone(),
             version: version.clone(),
         })
     };
-    if version != IAM_VERSION {
+    if version != service.version {
         return Err(invalid());
     }
     let operation = model.operation(&action).ok_or_else(invalid)?;
     let decoded = model.decode_input(operation, &params)?;
+    sts::check_session_token_limits(&principal, service.name, &action)?;
 
     // 4. Authorize, then run.
     let facts = RequestFacts {
         now: now.as_secs(),
         source_ip: peer.to_owned(),
-        region,
+        region: region.clone(),
     };
     let policies = match &snapshot.policies {
         Some(policies) => Arc::clone(policies),
@@ -226,17 +292,27 @@ fn pipeline(
         }
     };
     state.callers.put(generation, snapshot);
-    let authorized = state.store.read(|tx| {
-        authz::authorize(
-            tx,
-            &state.cache,
-            &policies,
-            &principal,
-            &action,
-            &decoded.value,
-            &facts,
-        )
-    });
+    let by_policies =
+        service.name == "iam" || sts::authorization(&action) == sts::Authorization::Policies;
+    let authorized = if by_policies {
+        state.store.read(|tx| {
+            authz::authorize_in(
+                tx,
+                &state.cache,
+                &policies,
+                &principal,
+                service.name,
+                &action,
+                &decoded.value,
+                &facts,
+            )
+        })
+    } else {
+        // Decided by the operation (AssumeRole) or by nothing at all.
+        Ok(authz::Authorized {
+            decision: ironiam_policy::EvalDecision::Allowed,
+        })
+    };
     audit.decision = match &authorized {
         Ok(a) => a.decision.as_str().to_owned(),
         Err(ApiError::AccessDenied(m)) if m.contains("explicit deny") => "explicitDeny".to_owned(),
@@ -246,17 +322,19 @@ fn pipeline(
     authorized?;
     // Authorization comes first even for operations ironiam does not run yet: a caller
     // who may not call one gets AWS's AccessDenied, not "not implemented".
-    let Some(op) = iam::lookup(&action) else {
+    let Some(op) = (service.lookup)(&action) else {
         return Err(ApiError::NotImplemented(action));
     };
     let mut ctx = OpCtx {
         state,
         principal: &principal,
         now: now.as_secs(),
+        region: &region,
+        source_ip: peer,
     };
     let mut writer = XmlWriter::new();
     let outcome = (op.handler)(&mut ctx, &decoded.value, &mut writer);
-    if mutates(&action) {
+    if mutates(service, &action) {
         // Whatever it changed (a policy, a membership, a key), no caller snapshot read
         // before it may be used after it. Done on failure too: a failed operation may
         // still have written part of its work outside a transaction.
@@ -265,7 +343,11 @@ fn pipeline(
     outcome?;
     let result = writer.finish();
     if operation.result_wrapper().is_none() {
-        return Ok(xml::empty_response(&op.response, IAM_NAMESPACE, request_id));
+        return Ok(xml::empty_response(
+            &op.response,
+            service.namespace,
+            request_id,
+        ));
     }
     // The result's children were written by the operation; element names come
     // from the dispatch table and the model, never from the client.
@@ -277,9 +359,8 @@ fn pipeline(
         .end();
     let meta = meta.finish();
     let mut out = String::with_capacity(result.len() + 256);
-    out.push_str(&format!(
-        "<{response} xmlns=\"{IAM_NAMESPACE}\"><{wrapper}>"
-    ));
+    let namespace = service.namespace;
+    out.push_str(&format!("<{response} xmlns=\"{namespace}\"><{wrapper}>"));
     out.push_str(&result);
     out.push_str(&format!("</{wrapper}>{meta}</{response}>"));
     Ok(out)

@@ -26,10 +26,14 @@ fn owner(
             let user = tx.get_user(ctx.account(), name)?;
             Ok((KeyOwner::User(user.id), user.name))
         }
-        None => Ok(match &ctx.principal.user {
-            Some(user) => (KeyOwner::User(user.id.clone()), user.name.clone()),
-            None => (KeyOwner::Root, ctx.account().to_owned()),
-        }),
+        None => match (&ctx.principal.user, ctx.principal.key_owner()) {
+            (Some(user), _) => Ok((KeyOwner::User(user.id.clone()), user.name.clone())),
+            (None, Some(KeyOwner::Root)) => Ok((KeyOwner::Root, ctx.account().to_owned())),
+            // A role session has no access keys of its own.
+            _ => Err(ApiError::Validation(
+                "Must specify userName when calling with non-User credentials".to_owned(),
+            )),
+        },
     }
 }
 

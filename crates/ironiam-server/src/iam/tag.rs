@@ -1,5 +1,5 @@
-//! Tags on users, roles and customer managed policies:
-//! Tag/Untag/List{User,Role,Policy}Tags.
+//! Tags on users, roles, customer managed policies and virtual MFA devices:
+//! Tag/Untag/List{User,Role,Policy,MFADevice}Tags.
 //!
 //! The rules are IAM's ("Rules for tagging in IAM and AWS STS",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>): at most
@@ -26,6 +26,7 @@ enum Target {
     User,
     Role,
     Policy,
+    MfaDevice,
 }
 
 impl Target {
@@ -34,6 +35,7 @@ impl Target {
             Self::User => "UserName",
             Self::Role => "RoleName",
             Self::Policy => "PolicyArn",
+            Self::MfaDevice => "SerialNumber",
         }
     }
 }
@@ -116,6 +118,12 @@ fn modify(
             tx.update_policy(&policy)?;
             Ok(policy.tags)
         }
+        Target::MfaDevice => {
+            let mut device = tx.get_virtual_mfa_device(account, name)?;
+            change(&mut device.tags)?;
+            tx.update_virtual_mfa_device(&device)?;
+            Ok(device.tags)
+        }
     }
 }
 
@@ -129,6 +137,7 @@ fn read(
         Target::User => tx.get_user(account, name)?.tags,
         Target::Role => tx.get_role(account, name)?.tags,
         Target::Policy => tx.get_policy(account, name)?.tags,
+        Target::MfaDevice => tx.get_virtual_mfa_device(account, name)?.tags,
     })
 }
 
@@ -227,4 +236,25 @@ pub(super) fn untag_policy(
 }
 pub(super) fn list_policy(c: &mut OpCtx<'_>, i: &Value, w: &mut XmlWriter) -> Result<(), ApiError> {
     list(c, i, Target::Policy, w)
+}
+pub(super) fn tag_mfa_device(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
+    tag(c, i, Target::MfaDevice)
+}
+pub(super) fn untag_mfa_device(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
+    untag(c, i, Target::MfaDevice)
+}
+pub(super) fn list_mfa_device(
+    c: &mut OpCtx<'_>,
+    i: &Value,
+    w: &mut XmlWriter,
+) -> Result<(), ApiError> {
+    list(c, i, Target::MfaDevice, w)
 }

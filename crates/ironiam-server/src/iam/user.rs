@@ -126,7 +126,11 @@ pub(super) fn delete(
         let usage = tx.usage(&account, PrincipalKind::User, name)?;
         // IAM's DeleteConflict wording, one dependency at a time:
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html
-        let conflict = if usage.access_keys > 0 {
+        // MFA first: a user with an MFA device and access keys gets the MFA
+        // message from AWS (CloudFormation's DELETE_FAILED reports show it).
+        let conflict = if usage.mfa_devices > 0 {
+            Some("Cannot delete entity, must delete MFA device first.")
+        } else if usage.access_keys > 0 {
             Some("Cannot delete entity, must delete access keys first.")
         } else if usage.login_profile {
             Some("Cannot delete entity, must delete login profile first.")

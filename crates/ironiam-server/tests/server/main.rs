@@ -9,13 +9,18 @@
 
 mod auth;
 mod console;
+mod console_mfa;
 mod console_pages;
 mod console_signin;
+mod credential_report;
 mod e2e;
 mod harness;
 mod managed_dir;
+mod mfa;
+mod mfa_seeds;
 mod operations;
 mod passwords;
 mod roles;
 mod simulator;
+mod sts;
 mod tags;

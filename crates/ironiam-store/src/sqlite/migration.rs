@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "password_history",
         include_str!("../../migrations/0002_password_history.sql"),
     ),
+    (3, "mfa", include_str!("../../migrations/0003_mfa.sql")),
     (
         6,
         "console",

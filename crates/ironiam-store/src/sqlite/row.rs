@@ -6,8 +6,9 @@ use rusqlite::{Row, ToSql};
 
 use crate::error::{Entity, StoreError};
 use crate::record::{
-    AccessKey, AccessKeyLastUsed, AccessKeyStatus, Account, Group, KeyOwner, LoginProfile,
-    ManagedPolicy, PasswordPolicy, PolicyVersion, Role, RoleLastUsed, Timestamp, User,
+    AccessKey, AccessKeyLastUsed, AccessKeyStatus, Account, CredentialReport, Group, KeyOwner,
+    LoginProfile, ManagedPolicy, MfaAssignment, MfaVerification, PasswordPolicy, PolicyVersion,
+    Role, RoleLastUsed, Timestamp, User, VirtualMfaDevice,
 };
 use crate::secret::{EncryptedSecret, PasswordHash};
 
@@ -206,5 +207,63 @@ pub(super) fn profile_row(row: &Row<'_>) -> rusqlite::Result<LoginProfile> {
             .map(PasswordHash::from_phc)
             .collect(),
         password_changed: row.get(5)?,
+    })
+}
+
+pub(super) const MFA_COLS: &str = "d.serial_number, d.account_id, d.name, d.path, d.seed, d.tags, \
+    d.create_date, d.user_id, d.assigned_to_root, d.enable_date, d.drift, d.last_step, \
+    d.failures, d.locked_until";
+
+pub(super) fn mfa_row(row: &Row<'_>) -> rusqlite::Result<VirtualMfaDevice> {
+    let user_id: Option<String> = row.get(7)?;
+    let assigned_to_root: bool = row.get(8)?;
+    let enable_date: Option<Timestamp> = row.get(9)?;
+    let owner = match (user_id, assigned_to_root) {
+        (Some(id), _) => Some(KeyOwner::User(id)),
+        (None, true) => Some(KeyOwner::Root),
+        (None, false) => None,
+    };
+    let assignment = match (owner, enable_date) {
+        (Some(owner), Some(enable_date)) => Some(MfaAssignment { owner, enable_date }),
+        (None, None) => None,
+        _ => {
+            return Err(rusqlite::Error::FromSqlConversionFailure(
+                9,
+                Type::Integer,
+                "an assigned device needs an enable date, and only an assigned one has one".into(),
+            ));
+        }
+    };
+    let last_step: Option<i64> = row.get(11)?;
+    let last_step = last_step
+        .map(|step| {
+            u64::try_from(step).map_err(|err| {
+                rusqlite::Error::FromSqlConversionFailure(11, Type::Integer, Box::new(err))
+            })
+        })
+        .transpose()?;
+    Ok(VirtualMfaDevice {
+        serial_number: row.get(0)?,
+        account_id: row.get(1)?,
+        name: row.get(2)?,
+        path: row.get(3)?,
+        seed: EncryptedSecret::from_bytes(row.get(4)?),
+        tags: json_column(row, 5)?,
+        create_date: row.get(6)?,
+        assignment,
+        verification: MfaVerification {
+            drift: row.get(10)?,
+            last_step,
+            failures: row.get(12)?,
+            locked_until: row.get(13)?,
+        },
+    })
+}
+
+pub(super) fn report_row(row: &Row<'_>) -> rusqlite::Result<CredentialReport> {
+    Ok(CredentialReport {
+        account_id: row.get(0)?,
+        generated_time: row.get(1)?,
+        content: row.get(2)?,
     })
 }

@@ -3,15 +3,16 @@
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use super::row::{
-    ACCOUNT_COLS, GROUP_COLS, KEY_COLS, POLICY_COLS, ROLE_COLS, USER_COLS, VERSION_COLS,
-    account_row, expect_one, group_row, key_row, not_found, policy_row, profile_row, role_row,
-    to_json, user_row, version_row,
+    ACCOUNT_COLS, GROUP_COLS, KEY_COLS, MFA_COLS, POLICY_COLS, ROLE_COLS, USER_COLS, VERSION_COLS,
+    account_row, expect_one, group_row, key_row, mfa_row, not_found, policy_row, profile_row,
+    report_row, role_row, to_json, user_row, version_row,
 };
 use super::{backend, on_delete, on_write};
 use crate::error::{Entity, StoreError};
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, ConsoleSettings, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, PolicyEntity, PolicyVersion, PrincipalKind, Role, User, name_key,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice, name_key,
 };
 use crate::secret::PasswordHash;
 use crate::store::{ListOptions, Page, Transaction, Usage};
@@ -606,6 +607,10 @@ impl Transaction for SqliteTransaction<'_> {
                     self.count("SELECT count(*) FROM access_key WHERE user_id = ?1", &id)?;
                 usage.login_profile =
                     self.count("SELECT count(*) FROM login_profile WHERE user_id = ?1", &id)? > 0;
+                usage.mfa_devices = self.count(
+                    "SELECT count(*) FROM virtual_mfa_device WHERE user_id = ?1",
+                    &id,
+                )?;
             }
             PrincipalKind::Group => {
                 usage.group_memberships = self.count(
@@ -1124,6 +1129,193 @@ impl Transaction for SqliteTransaction<'_> {
         expect_one(changed, Entity::LoginProfile, user_id)
     }
 
+    fn insert_virtual_mfa_device(&mut self, device: &VirtualMfaDevice) -> Result<(), StoreError> {
+        let owner = MfaOwnerColumns::of(device);
+        let v = &device.verification;
+        self.execute(
+            "INSERT INTO virtual_mfa_device (serial_number, serial_key, account_id, name, path,
+                 seed, tags, create_date, user_id, assigned_to_root, enable_date, drift,
+                 last_step, failures, locked_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                device.serial_number,
+                name_key(&device.serial_number),
+                device.account_id,
+                device.name,
+                device.path,
+                device.seed.as_bytes(),
+                to_json(&device.tags)?,
+                device.create_date,
+                owner.user_id,
+                owner.root,
+                owner.enable_date,
+                v.drift,
+                step_column(v.last_step)?,
+                v.failures,
+                v.locked_until,
+            ],
+        )
+        .map_err(|err| {
+            let parent = match owner.user_id {
+                Some(id) => (Entity::User, id),
+                None => (Entity::Account, device.account_id.as_str()),
+            };
+            on_write(err, Entity::MfaDevice, &device.serial_number, parent)
+        })?;
+        Ok(())
+    }
+
+    fn get_virtual_mfa_device(
+        &mut self,
+        account: &str,
+        serial_number: &str,
+    ) -> Result<VirtualMfaDevice, StoreError> {
+        let sql = format!(
+            "SELECT {MFA_COLS} FROM virtual_mfa_device d
+             WHERE d.account_id = ?1 AND d.serial_key = ?2"
+        );
+        self.one(
+            &sql,
+            params![account, name_key(serial_number)],
+            mfa_row,
+            Entity::MfaDevice,
+            serial_number,
+        )
+    }
+
+    fn update_virtual_mfa_device(&mut self, device: &VirtualMfaDevice) -> Result<(), StoreError> {
+        let owner = MfaOwnerColumns::of(device);
+        let v = &device.verification;
+        let changed = self
+            .execute(
+                "UPDATE virtual_mfa_device SET tags = ?3, user_id = ?4, assigned_to_root = ?5,
+                     enable_date = ?6, drift = ?7, last_step = ?8, failures = ?9,
+                     locked_until = ?10
+                 WHERE account_id = ?1 AND serial_key = ?2",
+                params![
+                    device.account_id,
+                    name_key(&device.serial_number),
+                    to_json(&device.tags)?,
+                    owner.user_id,
+                    owner.root,
+                    owner.enable_date,
+                    v.drift,
+                    step_column(v.last_step)?,
+                    v.failures,
+                    v.locked_until,
+                ],
+            )
+            .map_err(|err| {
+                let parent = match owner.user_id {
+                    Some(id) => (Entity::User, id),
+                    None => (Entity::Account, device.account_id.as_str()),
+                };
+                on_write(err, Entity::MfaDevice, &device.serial_number, parent)
+            })?;
+        expect_one(changed, Entity::MfaDevice, &device.serial_number)
+    }
+
+    fn delete_virtual_mfa_device(
+        &mut self,
+        account: &str,
+        serial_number: &str,
+    ) -> Result<(), StoreError> {
+        let changed = self
+            .execute(
+                "DELETE FROM virtual_mfa_device WHERE account_id = ?1 AND serial_key = ?2",
+                params![account, name_key(serial_number)],
+            )
+            .map_err(|err| on_delete(err, Entity::MfaDevice, serial_number))?;
+        expect_one(changed, Entity::MfaDevice, serial_number)
+    }
+
+    fn list_virtual_mfa_devices(
+        &mut self,
+        account: &str,
+        options: &ListOptions<'_>,
+        assigned: Option<bool>,
+    ) -> Result<Page<VirtualMfaDevice>, StoreError> {
+        let sql = format!(
+            "SELECT {MFA_COLS} FROM virtual_mfa_device d
+             WHERE d.account_id = ?1 AND (?2 IS NULL OR d.serial_key > ?2)
+               AND (?3 IS NULL OR (d.enable_date IS NOT NULL) = ?3)
+             ORDER BY d.serial_key LIMIT ?4"
+        );
+        let after = options.after.map(name_key);
+        let rows = self.many(
+            &sql,
+            params![account, after, assigned, fetch_limit(options.limit)],
+            mfa_row,
+        )?;
+        Ok(page(rows, options.limit))
+    }
+
+    fn list_assigned_mfa_devices(
+        &mut self,
+        account: &str,
+        owner: &KeyOwner,
+    ) -> Result<Vec<VirtualMfaDevice>, StoreError> {
+        let (user_id, root) = match owner {
+            KeyOwner::Root => (None, true),
+            KeyOwner::User(id) => (Some(id.as_str()), false),
+        };
+        let sql = format!(
+            "SELECT {MFA_COLS} FROM virtual_mfa_device d
+             WHERE d.account_id = ?1 AND d.enable_date IS NOT NULL
+               AND d.user_id IS ?2 AND d.assigned_to_root = ?3
+             ORDER BY d.enable_date, d.serial_key"
+        );
+        self.many(&sql, params![account, user_id, root], mfa_row)
+    }
+
+    fn mfa_device_counts(&mut self, account: &str) -> Result<MfaDeviceCounts, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*), count(enable_date), coalesce(sum(assigned_to_root), 0)
+                 FROM virtual_mfa_device WHERE account_id = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([account], |row| {
+                    Ok(MfaDeviceCounts {
+                        total: row.get(0)?,
+                        assigned: row.get(1)?,
+                        root: row.get(2)?,
+                    })
+                })
+            })
+            .map_err(backend)
+    }
+
+    fn put_credential_report(&mut self, report: &CredentialReport) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO credential_report (account_id, generated_time, content)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id)
+             DO UPDATE SET generated_time = excluded.generated_time, content = excluded.content",
+            params![report.account_id, report.generated_time, report.content],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::CredentialReport,
+                &report.account_id,
+                (Entity::Account, &report.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn get_credential_report(&mut self, account: &str) -> Result<CredentialReport, StoreError> {
+        self.one(
+            "SELECT account_id, generated_time, content FROM credential_report
+             WHERE account_id = ?1",
+            params![account],
+            report_row,
+            Entity::CredentialReport,
+            account,
+        )
+    }
+
     fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError> {
         let stored: Option<bool> = self
             .conn
@@ -1157,6 +1349,40 @@ impl Transaction for SqliteTransaction<'_> {
         })?;
         Ok(())
     }
+}
+
+/// A device's assignment as the columns that hold it.
+struct MfaOwnerColumns<'d> {
+    user_id: Option<&'d str>,
+    root: bool,
+    enable_date: Option<crate::record::Timestamp>,
+}
+
+impl<'d> MfaOwnerColumns<'d> {
+    fn of(device: &'d VirtualMfaDevice) -> Self {
+        match &device.assignment {
+            None => Self {
+                user_id: None,
+                root: false,
+                enable_date: None,
+            },
+            Some(assignment) => Self {
+                user_id: match &assignment.owner {
+                    KeyOwner::User(id) => Some(id.as_str()),
+                    KeyOwner::Root => None,
+                },
+                root: assignment.owner == KeyOwner::Root,
+                enable_date: Some(assignment.enable_date),
+            },
+        }
+    }
+}
+
+/// A TOTP step as SQLite's signed integer. Steps are UNIX seconds over 30, so
+/// one past `i64::MAX` is not a clock any caller has.
+fn step_column(step: Option<u64>) -> Result<Option<i64>, StoreError> {
+    step.map(|step| i64::try_from(step).map_err(|err| StoreError::Backend(Box::new(err))))
+        .transpose()
 }
 
 /// A login profile's password history as the JSON array the column holds.

@@ -11,6 +11,12 @@ use ironiam_store::{Entity, ListOptions, Store, StoreError, StoreExt, Usage};
 
 use crate::fixture::*;
 
+mod mfa;
+use mfa::{
+    assigned_mfa_device_blocks_user_deletion, credential_report_is_one_snapshot_per_account,
+    mfa_devices_list_by_assignment, virtual_mfa_device_crud,
+};
+
 /// Runs each suite function against each backend as its own test.
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -39,6 +45,10 @@ conformance!(
     concurrent_attachments_are_all_counted,
     accounts,
     console_settings,
+    virtual_mfa_device_crud,
+    mfa_devices_list_by_assignment,
+    assigned_mfa_device_blocks_user_deletion,
+    credential_report_is_one_snapshot_per_account,
 );
 
 fn user_crud(store: &Arc<dyn Store>) {

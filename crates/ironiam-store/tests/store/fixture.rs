@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use ironiam_store::id::RandomSource;
 use ironiam_store::record::{
-    Account, Group, ManagedPolicy, PolicyVersion, PrincipalKind, Role, Timestamp, User, arn,
+    Account, CredentialReport, Group, ManagedPolicy, MfaVerification, PolicyVersion, PrincipalKind,
+    Role, Timestamp, User, VirtualMfaDevice, arn,
 };
-use ironiam_store::secret::SecretError;
+use ironiam_store::secret::{EncryptedSecret, SecretError};
 use ironiam_store::{SqliteStore, Store, StoreError, StoreExt};
 use tempfile::TempDir;
 
@@ -165,4 +166,28 @@ pub fn is_already_exists(err: &StoreError) -> bool {
 
 pub fn is_not_found(err: &StoreError) -> bool {
     matches!(err, StoreError::NotFound { .. })
+}
+
+/// An unassigned virtual MFA device at path `/`. The seed bytes are opaque to
+/// the store, so a fixed blob stands in for a sealed seed.
+pub fn mfa_device(name: &str) -> VirtualMfaDevice {
+    VirtualMfaDevice {
+        serial_number: arn(ACCOUNT, "mfa", "/", name),
+        account_id: ACCOUNT.to_owned(),
+        name: name.to_owned(),
+        path: "/".to_owned(),
+        seed: EncryptedSecret::from_bytes(vec![1, 2, 3, 4]),
+        tags: Vec::new(),
+        create_date: NOW,
+        assignment: None,
+        verification: MfaVerification::default(),
+    }
+}
+
+pub fn credential_report(content: &str) -> CredentialReport {
+    CredentialReport {
+        account_id: ACCOUNT.to_owned(),
+        generated_time: NOW,
+        content: content.to_owned(),
+    }
 }

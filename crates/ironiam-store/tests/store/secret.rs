@@ -4,7 +4,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use ironiam_store::id::{self, OsRandom};
 use ironiam_store::secret::{
-    EncryptedSecret, KEY_FILE, MasterKey, PasswordHash, SecretAccessKey, SecretError,
+    EncryptedSecret, KEY_FILE, MasterKey, MfaSeed, PasswordHash, SecretAccessKey, SecretError,
 };
 
 use crate::fixture::CountingRandom;
@@ -150,4 +150,39 @@ fn identifiers_have_iam_shapes_and_follow_the_rng() {
     let b = id::unique_id(id::ROLE_PREFIX, &mut CountingRandom(0)).unwrap();
     assert_eq!(a, b);
     assert_eq!(a, "AROAABCDEFGHIJKLMNOPQ");
+}
+
+#[test]
+fn mfa_seeds_are_bound_to_their_device_and_never_print() {
+    let key = MasterKey::generate(&mut OsRandom).unwrap();
+    let other = MasterKey::generate(&mut OsRandom).unwrap();
+    let seed = MfaSeed::generate(40, &mut OsRandom).unwrap();
+    assert_eq!(seed.expose().len(), 40);
+    let serial = "arn:aws:iam::123456789012:mfa/phone";
+    let sealed = key.seal_mfa_seed(serial, &seed, &mut OsRandom).unwrap();
+    assert_eq!(key.open_mfa_seed(serial, &sealed).unwrap(), seed);
+    // Another device, another key, or the access-key binding: all refused.
+    let err = key
+        .open_mfa_seed("arn:aws:iam::123456789012:mfa/tablet", &sealed)
+        .unwrap_err();
+    assert!(
+        matches!(&err, SecretError::SeedDecrypt { serial_number } if serial_number.ends_with("tablet")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        other.open_mfa_seed(serial, &sealed),
+        Err(SecretError::SeedDecrypt { .. })
+    ));
+    assert!(key.decrypt(serial, &sealed).is_err());
+    assert!(matches!(
+        key.open_mfa_seed(serial, &EncryptedSecret::from_bytes(vec![1])),
+        Err(SecretError::SeedFormat { .. })
+    ));
+    let secret = id::secret_access_key(&mut OsRandom).unwrap();
+    let access = key.encrypt(serial, &secret, &mut OsRandom).unwrap();
+    assert!(key.open_mfa_seed(serial, &access).is_err());
+    let printed = format!("{seed:?} {err}");
+    assert!(printed.contains("[redacted]"), "{printed}");
+    let hex: String = seed.expose().iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!printed.contains(&hex), "{printed}");
 }

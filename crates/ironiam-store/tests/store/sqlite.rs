@@ -2,8 +2,8 @@
 //! and no plaintext secrets in the files.
 
 use ironiam_store::id::{self, OsRandom};
-use ironiam_store::record::{AccessKey, AccessKeyStatus, KeyOwner};
-use ironiam_store::secret::MasterKey;
+use ironiam_store::record::{AccessKey, AccessKeyStatus, KeyOwner, MfaAssignment};
+use ironiam_store::secret::{MasterKey, MfaSeed};
 use ironiam_store::sqlite::DATABASE_FILE;
 use ironiam_store::{ListOptions, SqliteStore, Store, StoreError, StoreExt};
 
@@ -42,7 +42,7 @@ fn migrations_apply_once_and_reopen_is_idempotent() {
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 3);
+    assert_eq!(rows, 4);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -162,4 +162,98 @@ fn migration_2_keeps_existing_login_profiles() {
     assert!(profile.password_reset_required);
     assert!(profile.password_history.is_empty());
     assert_eq!(profile.password_changed, None);
+}
+
+#[test]
+fn reset_clears_mfa_devices_and_credential_reports() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    seed(&store);
+    store
+        .write(|tx| {
+            tx.insert_virtual_mfa_device(&mfa_device("phone"))?;
+            tx.put_credential_report(&credential_report("user,arn"))
+        })
+        .unwrap();
+    store.reset().unwrap();
+    seed(&store);
+    let devices = store
+        .read(|tx| tx.list_virtual_mfa_devices(ACCOUNT, &ListOptions::all(), None))
+        .unwrap();
+    assert!(devices.items.is_empty());
+    assert!(is_not_found(
+        &store
+            .read(|tx| tx.get_credential_report(ACCOUNT))
+            .unwrap_err()
+    ));
+}
+
+#[test]
+fn mfa_seeds_are_not_stored_in_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let master = MasterKey::load_or_create(dir.path(), &mut OsRandom).unwrap();
+    // A seed written as printable text, so the scan below would find it.
+    let seed_bytes = b"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DP".to_vec();
+    let mut device = mfa_device("phone");
+    device.seed = master
+        .seal_mfa_seed(
+            &device.serial_number,
+            &MfaSeed::new(seed_bytes.clone()),
+            &mut OsRandom,
+        )
+        .unwrap();
+    {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        seed(&store);
+        store
+            .write(|tx| tx.insert_virtual_mfa_device(&device))
+            .unwrap();
+        assert_no_plaintext(dir.path(), std::str::from_utf8(&seed_bytes).unwrap());
+    }
+    assert_no_plaintext(dir.path(), std::str::from_utf8(&seed_bytes).unwrap());
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let stored = store
+        .read(|tx| tx.get_virtual_mfa_device(ACCOUNT, &device.serial_number))
+        .unwrap();
+    let opened = master
+        .open_mfa_seed(&stored.serial_number, &stored.seed)
+        .unwrap();
+    assert_eq!(opened.expose(), seed_bytes.as_slice());
+}
+
+#[test]
+fn migration_3_adds_mfa_tables_to_a_version_2_database() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0002_password_history.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO schema_migration VALUES (1, 'initial'), (2, 'password_history');
+             INSERT INTO account (id, create_date) VALUES ('123456789012', 0);
+             INSERT INTO iam_user (id, account_id, name, name_key, path, arn, create_date, tags)
+                 VALUES ('AIDAALICE', '123456789012', 'alice', 'alice', '/',
+                         'arn:aws:iam::123456789012:user/alice', 0, '[]');",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 6);
+    let mut device = mfa_device("alice");
+    device.assignment = Some(MfaAssignment {
+        owner: KeyOwner::User("AIDAALICE".to_owned()),
+        enable_date: NOW,
+    });
+    store
+        .write(|tx| tx.insert_virtual_mfa_device(&device))
+        .unwrap();
+    let usage = store
+        .read(|tx| tx.usage(ACCOUNT, ironiam_store::record::PrincipalKind::User, "alice"))
+        .unwrap();
+    assert_eq!(usage.mfa_devices, 1);
 }
