@@ -157,6 +157,16 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             config.data_dir.display()
         );
     }
+    // Where a browser signs in: IAM users with the account ID, root with its password.
+    println!(
+        "# console: {endpoint}/console/signin?account={} (root user: {})",
+        identity.account_id,
+        if config.root_password.is_some() {
+            "sign in with --root-password"
+        } else {
+            "start with --root-password to sign in"
+        }
+    );
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -104,10 +104,12 @@ fn signin_form(ctx: &Ctx<'_>, account: &str, user: &str, error: Option<&str>) ->
     ));
     body.push_str(&html::submit("Sign in"));
     body.push_str("</form></section><p>");
-    body.push_str(&html::link(
-        "/console/signin/root",
-        "Sign in as the root user",
-    ));
+    let root = if account.is_empty() {
+        "/console/signin/root".to_owned()
+    } else {
+        format!("/console/signin/root?account={}", html::url_part(account))
+    };
+    body.push_str(&html::link(&root, "Sign in as the root user"));
     body.push_str("</p>");
     body
 }
