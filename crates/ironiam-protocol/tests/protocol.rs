@@ -11,3 +11,6 @@ mod sigv4_suite;
 
 #[path = "protocol/model_validation.rs"]
 mod model_validation;
+
+#[path = "protocol/json_protocol.rs"]
+mod json_protocol;

@@ -3,10 +3,13 @@
 //! `/` serves both the API and, for browsers, the console: every POST and every GET
 //! that carries a query string (`Action=...`, presigned `X-Amz-Signature=...`) or an
 //! `Authorization` header is an API request, exactly as before; a bare `GET /` (a
-//! browser opening the address) is redirected to the console at `/console/`.
+//! browser opening the address) is redirected to the console at `/console/`. A POST
+//! with `X-Amz-Target` is a JSON-protocol call (Organizations); any other POST is the
+//! Query protocol (IAM, STS).
 
 pub mod authenticate;
 pub mod error;
+pub mod json;
 mod query;
 
 use std::net::SocketAddr;
@@ -27,7 +30,7 @@ use crate::state::{AppState, StartError};
 /// The router for `state`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(root).post(query::handle))
+        .route("/", get(root).post(post_root))
         .route(
             "/console",
             get(crate::console::handle).post(crate::console::handle),
@@ -54,6 +57,19 @@ async fn root(state: State<AppState>, request: Request<Body>) -> Response {
         return query::handle(state, request).await;
     }
     (StatusCode::SEE_OTHER, [(header::LOCATION, "/console/")]).into_response()
+}
+
+/// `POST /`: the JSON protocols name their operation in `X-Amz-Target`; everything
+/// else is the Query protocol.
+async fn post_root(state: State<AppState>, request: Request<Body>) -> Response {
+    if request
+        .headers()
+        .contains_key(ironiam_protocol::json::TARGET_HEADER)
+    {
+        json::handle(state, request).await
+    } else {
+        query::handle(state, request).await
+    }
 }
 
 async fn health() -> &'static str {

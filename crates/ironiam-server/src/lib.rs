@@ -11,6 +11,7 @@
 //! - [`console`]: the web console under `/console/`.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
+//! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
 //! - [`mfa`]: virtual MFA devices: creation, assignment, and the code check
 //!   STS and the console call ([`mfa::authenticate`]).
@@ -32,6 +33,7 @@ pub mod http;
 pub mod iam;
 pub mod metrics;
 pub mod mfa;
+pub mod organizations;
 pub mod state;
 pub mod sts;
 pub mod time;

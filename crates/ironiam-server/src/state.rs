@@ -49,6 +49,14 @@ pub struct Inner {
     pub console: ConsoleState,
 }
 
+impl Inner {
+    /// The user-supplied AWS managed policies (`--managed-policies-dir`), which every
+    /// new account gets with the bundled ones.
+    pub fn extra_policies(&self) -> &[PolicyFile] {
+        &self.extra_policies
+    }
+}
+
 impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {

@@ -29,6 +29,20 @@ pub enum Entity {
     MfaDevice,
     /// An account's credential report.
     CredentialReport,
+    /// An organization.
+    Organization,
+    /// An organization's root.
+    OrgRoot,
+    /// An organizational unit.
+    OrgUnit,
+    /// An account's membership of an organization.
+    OrgAccount,
+    /// A `CreateAccount` request.
+    CreateAccountStatus,
+    /// An Organizations policy.
+    OrgPolicy,
+    /// A root, OU or account that a policy attaches to.
+    OrgTarget,
 }
 
 impl fmt::Display for Entity {
@@ -45,6 +59,13 @@ impl fmt::Display for Entity {
             Self::LoginProfile => "login profile",
             Self::MfaDevice => "virtual MFA device",
             Self::CredentialReport => "credential report",
+            Self::Organization => "organization",
+            Self::OrgRoot => "organization root",
+            Self::OrgUnit => "organizational unit",
+            Self::OrgAccount => "organization account",
+            Self::CreateAccountStatus => "create account request",
+            Self::OrgPolicy => "organization policy",
+            Self::OrgTarget => "policy target",
         })
     }
 }

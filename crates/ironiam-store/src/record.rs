@@ -513,3 +513,10 @@ impl ConsoleSettings {
         }
     }
 }
+mod organization;
+
+pub use organization::{
+    CreateAccountState, CreateAccountStatus, FULL_AWS_ACCESS_ID, FeatureSet, JoinedMethod,
+    OrgAccount, OrgAccountStatus, OrgNode, OrgPolicy, OrgRoot, OrgUnit, Organization,
+    SERVICE_CONTROL_POLICY,
+};

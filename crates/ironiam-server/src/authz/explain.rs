@@ -49,7 +49,8 @@ pub fn explain_denial(
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Option<Denial>, ApiError> {
-    if principal.is_root() {
+    // As in `authorize_in`: the root user is unrestricted unless SCPs bind its account.
+    if principal.is_root() && policies.service_control.is_none() {
         return Ok(None);
     }
     let resource = resource_arn(tx, principal, action, input)?;
@@ -65,10 +66,12 @@ pub fn explain_denial(
         refs.push(grant);
     }
     let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
+    let levels = policies.service_control_levels();
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),
         session: policies.session.as_ref().map(|_| session.as_slice()),
+        service_control: levels.as_deref(),
         ..PolicySet::default()
     };
     let qualified = format!("iam:{action}");

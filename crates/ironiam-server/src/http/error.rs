@@ -215,6 +215,13 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         // moto's wording, which it keeps from AWS's responses.
         Entity::MfaDevice => format!("VirtualMFADevice with serial number {name} doesn't exist."),
         Entity::CredentialReport => "The credential report does not exist.".to_owned(),
+        Entity::Organization
+        | Entity::OrgRoot
+        | Entity::OrgUnit
+        | Entity::OrgAccount
+        | Entity::CreateAccountStatus
+        | Entity::OrgPolicy
+        | Entity::OrgTarget => format!("The {entity} {name} cannot be found."),
     }
 }
 

@@ -14,8 +14,11 @@ use crate::record::{
     KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
     PrincipalKind, Role, User, VirtualMfaDevice, name_key,
 };
+use crate::record::{CreateAccountStatus, OrgAccount, OrgPolicy, OrgRoot, OrgUnit, Organization};
 use crate::secret::PasswordHash;
 use crate::store::{ListOptions, Page, Transaction, Usage};
+
+mod organization;
 
 /// The primitives, run on the connection of an open transaction.
 pub(crate) struct SqliteTransaction<'c> {
@@ -1348,6 +1351,152 @@ impl Transaction for SqliteTransaction<'_> {
             )
         })?;
         Ok(())
+    }
+
+    fn insert_organization(&mut self, organization: &Organization) -> Result<(), StoreError> {
+        self.org_insert_organization(organization)
+    }
+
+    fn get_organization(&mut self, id: &str) -> Result<Organization, StoreError> {
+        self.org_get_organization(id)
+    }
+
+    fn list_organizations(&mut self) -> Result<Vec<Organization>, StoreError> {
+        self.org_list_organizations()
+    }
+
+    fn delete_organization(&mut self, id: &str) -> Result<(), StoreError> {
+        self.org_delete_organization(id)
+    }
+
+    fn insert_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError> {
+        self.org_insert_root(root)
+    }
+
+    fn get_org_root(&mut self, organization: &str, id: &str) -> Result<OrgRoot, StoreError> {
+        self.org_get_root(organization, id)
+    }
+
+    fn update_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError> {
+        self.org_update_root(root)
+    }
+
+    fn list_org_roots(&mut self, organization: &str) -> Result<Vec<OrgRoot>, StoreError> {
+        self.org_list_roots(organization)
+    }
+
+    fn insert_org_unit(&mut self, unit: &OrgUnit) -> Result<(), StoreError> {
+        self.org_insert_unit(unit)
+    }
+
+    fn get_org_unit(&mut self, organization: &str, id: &str) -> Result<OrgUnit, StoreError> {
+        self.org_get_unit(organization, id)
+    }
+
+    fn delete_org_unit(&mut self, organization: &str, id: &str) -> Result<(), StoreError> {
+        self.org_delete_unit(organization, id)
+    }
+
+    fn list_org_units(
+        &mut self,
+        organization: &str,
+        parent: &str,
+    ) -> Result<Vec<OrgUnit>, StoreError> {
+        self.org_list_units(organization, parent)
+    }
+
+    fn insert_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError> {
+        self.org_insert_account(account)
+    }
+
+    fn get_org_account(&mut self, account_id: &str) -> Result<OrgAccount, StoreError> {
+        self.org_get_account(account_id)
+    }
+
+    fn update_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError> {
+        self.org_update_account(account)
+    }
+
+    fn list_org_accounts(
+        &mut self,
+        organization: &str,
+        parent: Option<&str>,
+    ) -> Result<Vec<OrgAccount>, StoreError> {
+        self.org_list_accounts(organization, parent)
+    }
+
+    fn insert_create_account_status(
+        &mut self,
+        status: &CreateAccountStatus,
+    ) -> Result<(), StoreError> {
+        self.org_insert_status(status)
+    }
+
+    fn get_create_account_status(
+        &mut self,
+        organization: &str,
+        id: &str,
+    ) -> Result<CreateAccountStatus, StoreError> {
+        self.org_get_status(organization, id)
+    }
+
+    fn insert_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError> {
+        self.org_insert_policy(policy)
+    }
+
+    fn get_org_policy(&mut self, organization: &str, id: &str) -> Result<OrgPolicy, StoreError> {
+        self.org_get_policy(organization, id)
+    }
+
+    fn update_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError> {
+        self.org_update_policy(policy)
+    }
+
+    fn delete_org_policy(&mut self, organization: &str, id: &str) -> Result<(), StoreError> {
+        self.org_delete_policy(organization, id)
+    }
+
+    fn list_org_policies(
+        &mut self,
+        organization: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError> {
+        self.org_list_policies(organization, policy_type)
+    }
+
+    fn attach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.org_attach_policy(organization, policy_id, target_id)
+    }
+
+    fn detach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.org_detach_policy(organization, policy_id, target_id)
+    }
+
+    fn list_org_policies_for_target(
+        &mut self,
+        organization: &str,
+        target_id: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError> {
+        self.org_list_policies_for_target(organization, target_id, policy_type)
+    }
+
+    fn list_org_policy_targets(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        self.org_list_policy_targets(organization, policy_id)
     }
 }
 

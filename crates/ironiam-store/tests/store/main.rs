@@ -9,5 +9,6 @@
 
 mod conformance;
 mod fixture;
+mod organizations;
 mod secret;
 mod sqlite;

@@ -3,33 +3,52 @@
 
 use std::sync::Arc;
 
-use ironiam_policy::Policy;
+use ironiam_policy::{Policy, PolicyKind};
 use ironiam_store::Transaction;
 
-use crate::authz::PolicyCache;
+use crate::authz::{self, PolicyCache};
 use crate::http::error::ApiError;
 
 /// The service control policies that bind every principal of `account_id`, one list per
 /// level of the organization, from the root through the OUs down to the account (the
 /// shape of `PolicySet::service_control`). Each policy's `id()` is what
-/// `MatchedStatements` shows as its `SourcePolicyId`, so compile them under the SCP's
-/// name.
+/// `MatchedStatements` shows as its `SourcePolicyId`: the SCP's name, as for managed
+/// policies.
 ///
-/// No levels means no SCP applies: the account is in no organization, or is its
-/// management account, which SCPs never restrict (AWS Organizations User Guide, "Service
-/// control policies"). The simulator then reports `AllowedByOrganizations: true`.
-///
-/// ironiam does not implement AWS Organizations yet, so no account is in an
-/// organization and this returns no levels. When Organizations lands, this function reads
-/// the account's organization, its parent chain and the SCPs attached at each level;
-/// nothing else in the simulator changes.
+/// No levels means no SCP applies: the account is in no organization, is its
+/// management account, which SCPs never restrict (AWS Organizations User Guide,
+/// "Service control policies"), or its organization has SCPs disabled. The simulator
+/// then reports `AllowedByOrganizations: true`. The levels are the ones
+/// `authz::service_control_policies` enforces ([`authz::scp::service_control_path`]).
 ///
 /// # Errors
 /// Store faults, and `PolicyEvaluation` for a stored SCP that no longer compiles.
 pub(crate) fn service_control_policies(
-    _tx: &mut dyn Transaction,
+    tx: &mut dyn Transaction,
     _cache: &PolicyCache,
-    _account_id: &str,
+    account_id: &str,
 ) -> Result<Vec<Vec<Arc<Policy>>>, ApiError> {
-    Ok(Vec::new())
+    let Some(levels) = authz::scp::service_control_path(tx, account_id)? else {
+        return Ok(Vec::new());
+    };
+    // Compiled here rather than in the cache: the cache keys by ID and content, and a
+    // name is not unique across the kinds of policy it holds.
+    levels
+        .into_iter()
+        .map(|level| {
+            level
+                .into_iter()
+                .map(|scp| {
+                    Policy::new(&scp.name, &scp.content, PolicyKind::ServiceControl)
+                        .map(Arc::new)
+                        .map_err(|err| {
+                            ApiError::PolicyEvaluation(format!(
+                                "The service control policy {} could not be evaluated: {err}",
+                                scp.name
+                            ))
+                        })
+                })
+                .collect()
+        })
+        .collect()
 }
