@@ -13,6 +13,7 @@
 //! (Organizations) name their resources themselves: [`authorize_action`].
 
 mod cache;
+mod explain;
 pub mod scp;
 mod target;
 
@@ -31,6 +32,7 @@ use crate::http::error::ApiError;
 use crate::time::iso8601;
 
 pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
+pub use explain::{Denial, explain_denial};
 pub use scp::service_control_policies;
 pub use target::resource_arn;
 
@@ -339,12 +341,7 @@ fn decide_one(
         refs.push(grant);
     }
     let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
-    let levels: Option<Vec<Vec<&Policy>>> = policies.service_control.as_ref().map(|levels| {
-        levels
-            .iter()
-            .map(|level| level.iter().map(Arc::as_ref).collect())
-            .collect()
-    });
+    let levels = policies.service_control_levels();
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),

@@ -24,7 +24,9 @@ pub mod summary;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{Change, Target, change_of, evaluate_rules, on_change};
+pub use engine::{
+    Change, Target, after_iam_call, after_root_mfa_change, change_of, evaluate_rules, on_change,
+};
 pub use evaluate::{Verdict, evaluate as evaluate_rule, in_scope};
 pub use facts::{AccountFacts, KeyFacts, RootFacts, UserFacts};
 pub use report::{Report, ReportError, RuleSource, report};

@@ -8,6 +8,7 @@
 //! - [`clock`]: the injected clock.
 //! - [`state`]: what every request shares.
 //! - [`http`]: the router, request pipeline and AWS error rendering.
+//! - [`console`]: the web console under `/console/`.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
 //! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
@@ -32,6 +33,7 @@ pub mod clock;
 pub mod compliance;
 pub mod config;
 pub mod configservice;
+pub mod console;
 pub mod http;
 pub mod iam;
 pub mod metrics;

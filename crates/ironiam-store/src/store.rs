@@ -32,9 +32,9 @@ use std::fmt;
 
 use crate::error::StoreError;
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, CredentialReport, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
-    User, VirtualMfaDevice,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice,
 };
 use crate::record::{ConfigRule, EvaluationResult};
 use crate::record::{CreateAccountStatus, OrgAccount, OrgPolicy, OrgRoot, OrgUnit, Organization};
@@ -679,6 +679,20 @@ pub trait Transaction {
     /// # Errors
     /// [`StoreError::NotFound`] when none was generated.
     fn get_credential_report(&mut self, account: &str) -> Result<CredentialReport, StoreError>;
+
+    // Console settings.
+
+    /// The account's console settings; [`ConsoleSettings::defaults`] when none were
+    /// stored.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError>;
+    /// Stores an account's console settings, replacing any.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing account.
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError>;
     // AWS Organizations. An account belongs to at most one organization; roots, OUs,
     // CreateAccount requests, policies and attachments are looked up within their
     // organization. Listings are ordered by ID (accounts by account ID, policies by

@@ -109,6 +109,19 @@ pub struct CallerPolicies {
     pub service_control: Option<Vec<Vec<Arc<Policy>>>>,
 }
 
+impl CallerPolicies {
+    /// The SCP levels borrowed as the policy engine's `PolicySet::service_control`
+    /// wants them.
+    pub fn service_control_levels(&self) -> Option<Vec<Vec<&Policy>>> {
+        self.service_control.as_ref().map(|levels| {
+            levels
+                .iter()
+                .map(|level| level.iter().map(Arc::as_ref).collect())
+                .collect()
+        })
+    }
+}
+
 /// Snapshots of callers by access key id, stamped with the write generation they were
 /// read at. Every operation that can change users, groups, policies or keys bumps the
 /// generation (see `http::query`), which retires every snapshot at once: a read after a

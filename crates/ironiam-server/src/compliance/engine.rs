@@ -223,3 +223,36 @@ fn reevaluate_user(
     }
     Ok(())
 }
+
+/// Re-runs the Config rules an IAM call can have moved, for every path an IAM call
+/// takes (the Query endpoint, the console). The call's own result stands either way:
+/// a failure here is logged, and the next change or `StartConfigRulesEvaluation`
+/// brings the results up to date.
+pub fn after_iam_call(
+    store: &dyn Store,
+    principal: &Principal,
+    action: &str,
+    input: &Value,
+    now: i64,
+) {
+    let Some(change) = change_of(action, input, principal) else {
+        return;
+    };
+    rerun(store, &principal.account_id, &change, action, now);
+}
+
+/// Re-runs the MFA rules after the root user's MFA devices changed outside IAM's
+/// operations (the console's root enrollment, which IAM's `EnableMFADevice` cannot do).
+pub fn after_root_mfa_change(store: &dyn Store, account: &str, now: i64) {
+    let change = Change {
+        rules: MFA_RULES,
+        target: Target::Account,
+    };
+    rerun(store, account, &change, "EnableMFADevice", now);
+}
+
+fn rerun(store: &dyn Store, account: &str, change: &Change, action: &str, now: i64) {
+    if let Err(err) = on_change(store, account, change, Timestamp::from_secs(now)) {
+        tracing::error!(action, account, error = %err, "compliance re-evaluation failed");
+    }
+}

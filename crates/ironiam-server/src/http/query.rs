@@ -215,27 +215,6 @@ fn mutates(service: &Service, action: &str) -> bool {
             .any(|prefix| action.starts_with(prefix))
 }
 
-/// Re-runs the account's Config rules that the call can have moved (MFA compliance).
-/// The call's own result stands either way: a failure here is logged, and the next
-/// change or `StartConfigRulesEvaluation` brings the results up to date.
-fn reevaluate_compliance(
-    state: &AppState,
-    principal: &authz::Principal,
-    action: &str,
-    input: &ironiam_protocol::model::Value,
-    now: ironiam_protocol::time::UnixTime,
-) {
-    let Some(change) = compliance::change_of(action, input, principal) else {
-        return;
-    };
-    let now = ironiam_store::record::Timestamp::from_secs(now.as_secs());
-    if let Err(err) =
-        compliance::on_change(state.store.as_ref(), &principal.account_id, &change, now)
-    {
-        tracing::error!(action, account = %principal.account_id, error = %err, "compliance re-evaluation failed");
-    }
-}
-
 #[expect(
     clippy::too_many_arguments,
     reason = "one call site; the steps share these"
@@ -361,7 +340,14 @@ fn pipeline(
         // before it may be used after it. Done on failure too: a failed operation may
         // still have written part of its work outside a transaction.
         state.callers.bump();
-        reevaluate_compliance(state, &principal, &action, &decoded.value, now);
+        // MFA compliance: the account's Config rules this call can have moved.
+        compliance::after_iam_call(
+            state.store.as_ref(),
+            &principal,
+            &action,
+            &decoded.value,
+            now.as_secs(),
+        );
     }
     outcome?;
     let result = writer.finish();

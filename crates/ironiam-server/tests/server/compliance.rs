@@ -761,3 +761,72 @@ async fn config_calls_are_authorized_by_the_policy_engine() {
     let reply = send_json(&h, request).await;
     assert_eq!(reply.status, 400, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn the_console_page_shows_rules_and_verdicts_to_who_may_read_them() {
+    use crate::console::{Browser, console_harness, console_user};
+    let h = console_harness();
+    console_user(&h, "alice", "Correct-Horse-42!", false, &[]).await;
+    console_user(
+        &h,
+        "viewer",
+        "Viewer-Horse-42!",
+        false,
+        &["arn:aws:iam::aws:policy/IAMReadOnlyAccess"],
+    )
+    .await;
+    let mut root = Browser::new(&h);
+    root.sign_in_root().await;
+    let empty = root.visit("/console/compliance").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(
+        empty.body.contains("has no AWS Config rules"),
+        "{}",
+        empty.body
+    );
+    assert!(
+        empty
+            .body
+            .contains("<a href=\"/console/compliance\">MFA compliance</a>")
+    );
+
+    config_ok(&h, "PutConfigRule", json!({"ConfigRule": seed_004_rule()})).await;
+    let page = root.visit("/console/compliance").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<h1>MFA compliance</h1>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS"));
+    // alice and viewer both use a console password without MFA.
+    assert!(
+        page.body.contains("NON_COMPLIANT</span> 2 resources<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<a href=\"/console/users/alice\">alice</a>")
+    );
+    assert!(
+        page.body
+            .contains("The user has a console password and no MFA device."),
+        "{}",
+        page.body
+    );
+
+    // IAMReadOnlyAccess grants no config: actions: the page says what was denied.
+    let mut viewer = Browser::new(&h);
+    viewer.sign_in("viewer", "Viewer-Horse-42!").await;
+    let denied = viewer.visit("/console/compliance").await;
+    assert_eq!(denied.status, 200, "{}", denied.body);
+    assert!(
+        denied
+            .body
+            .contains("is not authorized to perform: config:DescribeComplianceByConfigRule"),
+        "{}",
+        denied.body
+    );
+    assert!(!denied.body.contains("no MFA device."), "{}", denied.body);
+}

@@ -9,6 +9,10 @@
 
 mod auth;
 mod compliance;
+mod console;
+mod console_mfa;
+mod console_pages;
+mod console_signin;
 mod credential_report;
 mod e2e;
 mod harness;

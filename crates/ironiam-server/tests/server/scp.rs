@@ -648,3 +648,41 @@ async fn the_simulator_reports_the_organizations_decision() {
         reply.body
     );
 }
+
+#[tokio::test]
+async fn scps_bind_assume_role_so_a_member_cannot_step_out() {
+    let h = harness();
+    let t = tree(&h).await;
+    let alice = store_user(&h, &t.member, "alice", &[ADMIN]);
+    // A management-account role that trusts the member account.
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{}:root", t.member)},
+        "Action": "sts:AssumeRole"}]})
+    .to_string();
+    let created = h
+        .root(
+            "CreateRole",
+            &[("RoleName", "Escape"), ("AssumeRolePolicyDocument", &trust)],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/Escape");
+    let body = form(&[
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", &role_arn),
+        ("RoleSessionName", "out"),
+    ]);
+    let now = h.clock.now().as_secs();
+    let before = h.send(signed_long_term("sts", &body, &alice, now)).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+
+    scp(&h, "RequireMFA", &seed_004_scp(), &[&t.prod]).await;
+    let after = h.send(signed_long_term("sts", &body, &alice, now)).await;
+    assert_eq!(after.code(), Some("AccessDenied"), "{}", after.body);
+    assert!(
+        after.message().unwrap().contains("service control policy"),
+        "{}",
+        after.body
+    );
+}

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         include_str!("../../migrations/0004_organizations.sql"),
     ),
     (
+        6,
+        "console",
+        include_str!("../../migrations/0006_console.sql"),
+    ),
+    (
         7,
         "compliance",
         include_str!("../../migrations/0007_compliance.sql"),

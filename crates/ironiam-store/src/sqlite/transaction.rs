@@ -10,9 +10,9 @@ use super::row::{
 use super::{backend, on_delete, on_write};
 use crate::error::{Entity, StoreError};
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, CredentialReport, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
-    User, VirtualMfaDevice, name_key,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice, name_key,
 };
 use crate::record::{ConfigRule, EvaluationResult};
 use crate::record::{CreateAccountStatus, OrgAccount, OrgPolicy, OrgRoot, OrgUnit, Organization};
@@ -1319,6 +1319,40 @@ impl Transaction for SqliteTransaction<'_> {
             Entity::CredentialReport,
             account,
         )
+    }
+
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError> {
+        let stored: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT require_mfa_enrollment FROM console_setting WHERE account_id = ?1",
+                params![account],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(backend)?;
+        Ok(ConsoleSettings {
+            require_mfa_enrollment: stored.unwrap_or(false),
+            ..ConsoleSettings::defaults(account)
+        })
+    }
+
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO console_setting (account_id, require_mfa_enrollment) VALUES (?1, ?2)
+             ON CONFLICT (account_id) DO UPDATE SET
+                 require_mfa_enrollment = excluded.require_mfa_enrollment",
+            params![settings.account_id, settings.require_mfa_enrollment],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Account,
+                &settings.account_id,
+                (Entity::Account, &settings.account_id),
+            )
+        })?;
+        Ok(())
     }
 
     fn insert_organization(&mut self, organization: &Organization) -> Result<(), StoreError> {

@@ -49,6 +49,7 @@ conformance!(
     concurrent_read_modify_write_loses_no_update,
     concurrent_attachments_are_all_counted,
     accounts,
+    console_settings,
     virtual_mfa_device_crud,
     mfa_devices_list_by_assignment,
     assigned_mfa_device_blocks_user_deletion,
@@ -872,4 +873,31 @@ fn accounts(store: &Arc<dyn Store>) {
         ),
         "{err:?}"
     );
+}
+
+fn console_settings(store: &Arc<dyn Store>) {
+    use ironiam_store::record::ConsoleSettings;
+    let got = store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap();
+    assert_eq!(got, ConsoleSettings::defaults(ACCOUNT));
+    assert!(!got.require_mfa_enrollment);
+    let on = ConsoleSettings {
+        require_mfa_enrollment: true,
+        ..ConsoleSettings::defaults(ACCOUNT)
+    };
+    store.write(|tx| tx.put_console_settings(&on)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap(),
+        on
+    );
+    let off = ConsoleSettings::defaults(ACCOUNT);
+    store.write(|tx| tx.put_console_settings(&off)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap(),
+        off
+    );
+    let orphan = ConsoleSettings::defaults("000000000000");
+    let err = store
+        .write(|tx| tx.put_console_settings(&orphan))
+        .unwrap_err();
+    assert!(is_not_found(&err), "{err:?}");
 }
