@@ -4,7 +4,9 @@ A SigV4 signature stays valid for 15 minutes and carries no nonce (as in AWS), s
 send the same signed request over and over: the server verifies the signature, resolves
 the caller, evaluates its policies and runs the operation every time.
 
-usage: sign.py ENDPOINT ACCESS_KEY_ID SECRET 'Action=GetUser&Version=2010-05-08'
+usage: sign.py ENDPOINT ACCESS_KEY_ID SECRET 'Action=GetUser&Version=2010-05-08' [SESSION_TOKEN]
+
+With a session token (temporary credentials), the request carries X-Amz-Security-Token.
 """
 
 import sys
@@ -14,9 +16,10 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 endpoint, key_id, secret, body = sys.argv[1:5]
+token = sys.argv[5] if len(sys.argv) > 5 else None
 request = AWSRequest(method="POST", url=endpoint + "/", data=body,
                      headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-SigV4Auth(Credentials(key_id, secret), "iam", "us-east-1").add_auth(request)
+SigV4Auth(Credentials(key_id, secret, token), "iam", "us-east-1").add_auth(request)
 
 
 def lua(text):

@@ -29,5 +29,30 @@ if ! cmp -s tests/e2e/requirements.txt "$stamp" 2>/dev/null; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
   cp tests/e2e/requirements.txt "$stamp"
 fi
+# The MFA tests check the server's QR code with zbarimg (Debian's zbar-tools) and pyotp's
+# codes against oathtool (Debian's oathtool): install whichever is missing.
+missing=()
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
+if [ "${#missing[@]}" -gt 0 ]; then
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 cargo build -p ironiam --locked
 IRONIAM_BIN="$PWD/target/debug/ironiam" "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/e2e
+
+step "browser: the console in headless Chromium (Debian's chromium, playwright-core)"
+# Debian's Chromium, installed when missing (CI runs as root); playwright-core
+# pinned by tests/browser/package-lock.json. Screenshots of every step go to
+# target/browser-artifacts/.
+if ! command -v chromium >/dev/null 2>&1; then
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/browser && IRONIAM_BIN="$PWD/../../target/debug/ironiam" IRONIAM_PYTHON="$PWD/../../$venv/bin/python" \
+  node --test --test-concurrency=1 --test-reporter=spec)

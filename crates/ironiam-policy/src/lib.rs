@@ -58,6 +58,7 @@ mod parse;
 mod pattern;
 mod policy;
 mod principal;
+pub mod simulator;
 mod value;
 mod variable;
 

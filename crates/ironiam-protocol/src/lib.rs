@@ -10,14 +10,17 @@
 //! - [`query`] decodes the AWS Query protocol (`Action=...&Version=...` form
 //!   bodies) and reads scalars, lists, maps and nested structures out of it.
 //! - [`xml`] writes Query-protocol XML responses and error documents.
-//! - [`model`] embeds AWS's IAM and STS API models, decodes an operation's
-//!   input from Query parameters and validates it with AWS's exact
-//!   `ValidationError` messages.
+//! - [`model`] embeds AWS's IAM, STS and Organizations API models, decodes an
+//!   operation's input from Query parameters or a JSON body and validates it
+//!   with AWS's exact `ValidationError` messages.
+//! - [`json`] has what the AWS JSON protocols share: `X-Amz-Target`, error
+//!   bodies, and the JSON services' codes for SigV4 failures.
 //! - [`time`] converts between UNIX time and the two date formats SigV4 uses.
 //! - [`encoding`] has the hex and percent-encoding helpers the others share.
 #![warn(missing_docs)]
 
 pub mod encoding;
+pub mod json;
 pub mod model;
 pub mod query;
 pub mod sigv4;

@@ -1,13 +1,16 @@
-//! AWS's service models, the specification of IAM's and STS's wire API.
+//! AWS's service models, the specification of IAM's, STS's and Organizations'
+//! wire API.
 //!
-//! botocore's `service-2.json` for IAM (2010-05-08) and STS (2011-06-15) are
-//! embedded (see `models/README.md` for the version) and parsed once, on
-//! first use, into typed [`Shape`]s. From them this module:
+//! botocore's `service-2.json` for IAM (2010-05-08), STS (2011-06-15) and
+//! Organizations (2016-11-28) are embedded (see `models/README.md` for the
+//! version) and parsed once, on first use, into typed [`Shape`]s. From them
+//! this module:
 //!
 //! - resolves an `Action` to its [`Operation`] (input, output,
 //!   `resultWrapper`, error shapes);
 //! - decodes a request's [`QueryParams`] into a generic [`Value`] tree
-//!   following the Query protocol's serialization rules ([`decode`]);
+//!   following the Query protocol's serialization rules ([`decode`]), or a
+//!   JSON-protocol body following botocore's JSON serializer ([`json`]);
 //! - validates that tree against the model's `required`, `min`/`max`,
 //!   `pattern` and `enum` constraints and renders AWS's exact
 //!   `ValidationError` message ([`validate`]);
@@ -19,6 +22,7 @@
 
 pub mod decode;
 mod error;
+pub mod json;
 pub mod pattern;
 mod raw;
 pub mod shape;
@@ -48,9 +52,17 @@ use raw::{RawModel, RawShape, RawShapeRef};
 pub const IAM_JSON: &str = include_str!("../models/iam-2010-05-08.json");
 /// The embedded STS model.
 pub const STS_JSON: &str = include_str!("../models/sts-2011-06-15.json");
+/// The embedded AWS Organizations model (JSON 1.1 protocol).
+pub const ORGANIZATIONS_JSON: &str = include_str!("../models/organizations-2016-11-28.json");
+/// The embedded AWS Config model (JSON 1.1 protocol).
+pub const CONFIG_JSON: &str = include_str!("../models/config-2014-11-12.json");
 
 static IAM: LazyLock<Result<Model, ModelError>> = LazyLock::new(|| Model::from_json(IAM_JSON));
 static STS: LazyLock<Result<Model, ModelError>> = LazyLock::new(|| Model::from_json(STS_JSON));
+static ORGANIZATIONS: LazyLock<Result<Model, ModelError>> =
+    LazyLock::new(|| Model::from_json(ORGANIZATIONS_JSON));
+static CONFIG: LazyLock<Result<Model, ModelError>> =
+    LazyLock::new(|| Model::from_json(CONFIG_JSON));
 
 /// A parsed service model.
 #[derive(Debug)]
@@ -76,6 +88,11 @@ pub struct Metadata {
     pub service_id: String,
     /// `endpointPrefix` (`iam`, `sts`), also the SigV4 service name.
     pub endpoint_prefix: String,
+    /// `targetPrefix` of JSON-protocol services: the part of `X-Amz-Target` before
+    /// the operation name (`AWSOrganizationsV20161128`).
+    pub target_prefix: Option<String>,
+    /// `jsonVersion` of JSON-protocol services (`1.1`).
+    pub json_version: Option<String>,
 }
 
 /// One API operation.
@@ -140,6 +157,16 @@ impl Model {
         STS.as_ref().map_err(Clone::clone)
     }
 
+    /// The AWS Organizations model, parsed on first use.
+    pub fn organizations() -> Result<&'static Model, ModelError> {
+        ORGANIZATIONS.as_ref().map_err(Clone::clone)
+    }
+
+    /// The AWS Config model, parsed on first use.
+    pub fn config() -> Result<&'static Model, ModelError> {
+        CONFIG.as_ref().map_err(Clone::clone)
+    }
+
     /// Parses a botocore `service-2.json`.
     pub fn from_json(json: &str) -> Result<Self, ModelError> {
         let raw: RawModel =
@@ -202,6 +229,18 @@ impl Model {
         validate::validate(self, operation, &decoded.value)?;
         Ok(decoded)
     }
+
+    /// Decodes a JSON-protocol request body as `operation`'s input and validates it,
+    /// in one step (see [`json`]).
+    pub fn decode_json_input(
+        &self,
+        operation: &Operation,
+        body: &[u8],
+    ) -> Result<Decoded, InputError> {
+        let decoded = json::decode(self, operation, body)?;
+        validate::validate(self, operation, &decoded.value)?;
+        Ok(decoded)
+    }
 }
 
 /// Turns the raw model into typed shapes, resolving names to ids.
@@ -258,6 +297,8 @@ impl Builder {
                 xml_namespace: m.xml_namespace,
                 service_id: m.service_id,
                 endpoint_prefix: m.endpoint_prefix,
+                target_prefix: m.target_prefix,
+                json_version: m.json_version,
             },
             operations,
             shapes,

@@ -11,3 +11,9 @@ mod sigv4_suite;
 
 #[path = "protocol/model_validation.rs"]
 mod model_validation;
+
+#[path = "protocol/json_protocol.rs"]
+mod json_protocol;
+
+#[path = "protocol/config_model.rs"]
+mod config_model;

@@ -33,6 +33,27 @@ pub struct UserIdentity {
     pub user_name: Option<String>,
 }
 
+impl UserIdentity {
+    /// CloudTrail's `userIdentity` for a caller.
+    pub fn of(principal: &crate::authz::Principal) -> Self {
+        Self {
+            kind: if principal.role.is_some() {
+                "AssumedRole"
+            } else if principal.is_root() {
+                "Root"
+            } else {
+                "IAMUser"
+            }
+            .to_owned(),
+            principal_id: principal.user_id(),
+            arn: principal.arn().to_owned(),
+            account_id: principal.account_id.clone(),
+            access_key_id: principal.access_key_id.clone(),
+            user_name: principal.user.as_ref().map(|u| u.name.clone()),
+        }
+    }
+}
+
 /// One audit record.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -41,7 +62,7 @@ pub struct AuditRecord {
     pub event_version: &'static str,
     /// ISO 8601 time of the call.
     pub event_time: String,
-    /// Always `iam.amazonaws.com`.
+    /// The service: `iam.amazonaws.com`, `organizations.amazonaws.com`.
     pub event_source: &'static str,
     /// The action.
     pub event_name: String,

@@ -5,8 +5,16 @@
 //! action (`data/service-authorization/iam.json`) and the request's
 //! parameters, as `docs/research/iam-authorization.md` describes. The root
 //! user is not restricted by identity policies.
+//!
+//! Principals of an organization's member account, its root user included, are
+//! also bound by the service control policies on the path from the organization's
+//! root to the account ([`scp`]); those of the management account and of accounts
+//! outside an organization are not. Calls to JSON-protocol services
+//! (Organizations) name their resources themselves: [`authorize_action`].
 
 mod cache;
+mod explain;
+pub mod scp;
 mod target;
 
 use std::collections::HashMap;
@@ -14,7 +22,7 @@ use std::sync::{Arc, LazyLock};
 
 use ironiam_policy::{
     Action, Caller, Context, ContextValue, EvalDecision, Policy, PolicyKind, PolicySet, Reason,
-    Request, SetKind, ValueType, decide,
+    Request, SetKind, ValueType, decide, explain,
 };
 use ironiam_protocol::model::Value;
 use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, Role, User};
@@ -24,6 +32,8 @@ use crate::http::error::ApiError;
 use crate::time::iso8601;
 
 pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
+pub use explain::{Denial, explain_denial};
+pub use scp::service_control_policies;
 pub use target::resource_arn;
 
 /// The authenticated caller.
@@ -251,7 +261,8 @@ pub fn authorize_in(
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Authorized, ApiError> {
-    if principal.is_root() {
+    // The root user is bound by nothing but its organization's SCPs.
+    if principal.is_root() && policies.service_control.is_none() {
         return Ok(Authorized {
             decision: EvalDecision::Allowed,
         });
@@ -266,25 +277,85 @@ pub fn authorize_in(
         }
         _ => None,
     };
+    let qualified = format!("{service}:{action}");
+    decide_one(
+        principal,
+        policies,
+        grant.as_deref(),
+        &qualified,
+        &resource,
+        &context,
+    )
+}
+
+/// Authorizes a call to a service whose requests name their resources themselves
+/// (Organizations): `action` is qualified (`organizations:ListAccounts`), `resources`
+/// are the ARNs the Service Authorization Reference names for it (each must be
+/// allowed; none means `*`), `extra` the service's condition keys for the request.
+///
+/// # Errors
+/// `AccessDenied` with AWS's message for the first resource denied.
+pub fn authorize_action(
+    policies: &CallerPolicies,
+    principal: &Principal,
+    action: &str,
+    resources: &[String],
+    extra: Vec<(String, ContextValue)>,
+    facts: &RequestFacts,
+) -> Result<Authorized, ApiError> {
+    if principal.is_root() && policies.service_control.is_none() {
+        return Ok(Authorized {
+            decision: EvalDecision::Allowed,
+        });
+    }
+    let mut context = base_context(principal, facts);
+    for (key, value) in extra {
+        context.insert(&key, value);
+    }
+    let star = ["*".to_owned()];
+    let resources = if resources.is_empty() {
+        &star[..]
+    } else {
+        resources
+    };
+    for resource in resources {
+        decide_one(principal, policies, None, action, resource, &context)?;
+    }
+    Ok(Authorized {
+        decision: EvalDecision::Allowed,
+    })
+}
+
+/// One decision over the caller's identity policies (plus `grant`), boundary, session
+/// policies and SCPs; a denial becomes AWS's AccessDenied message.
+fn decide_one(
+    principal: &Principal,
+    policies: &CallerPolicies,
+    grant: Option<&Policy>,
+    action: &str,
+    resource: &str,
+    context: &Context,
+) -> Result<Authorized, ApiError> {
     let mut refs: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
-    if let Some(grant) = &grant {
+    if let Some(grant) = grant {
         refs.push(grant);
     }
     let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
+    let levels = policies.service_control_levels();
     let set = PolicySet {
         identity: &refs,
         permissions_boundary: policies.boundary.as_deref(),
         session: policies.session.as_ref().map(|_| session.as_slice()),
+        service_control: levels.as_deref(),
         ..PolicySet::default()
     };
-    let qualified = format!("{service}:{action}");
-    let request_action = Action::new(&qualified);
+    let request_action = Action::new(action);
     let request = Request {
         caller: &principal.caller,
         action: &request_action,
-        resource: &resource,
+        resource,
         resource_account: None,
-        context: &context,
+        context,
     };
     let decision = decide(&set, &request);
     if decision.decision == EvalDecision::Allowed {
@@ -292,12 +363,20 @@ pub fn authorize_in(
             decision: decision.decision,
         });
     }
-    Err(ApiError::AccessDenied(denied_message(
-        principal.arn(),
-        &qualified,
-        &resource,
-        decision.reason,
-    )))
+    let mut message = denied_message(principal.arn(), action, resource, decision.reason);
+    // AWS names the denying SCP when the request stays within the organization
+    // ("Enhanced access denied error messages with policy ARNs", AWS Security Blog).
+    if let Reason::ExplicitDeny(SetKind::ServiceControl(level)) = decision.reason
+        && let Some(arn) = explain(&set, &request)
+            .matched
+            .iter()
+            .find(|s| s.set == SetKind::ServiceControl(level))
+            .map(|s| s.policy_id.clone())
+    {
+        message.push_str(": ");
+        message.push_str(&arn);
+    }
+    Err(ApiError::AccessDenied(message))
 }
 
 /// AWS's AccessDenied text (IAM User Guide, "Troubleshoot access denied
@@ -312,6 +391,12 @@ pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason
         Reason::ExplicitDeny(SetKind::PermissionsBoundary) => {
             format!("{base} with an explicit deny in a permissions boundary")
         }
+        Reason::ExplicitDeny(SetKind::ServiceControl(_)) => {
+            format!("{base} with an explicit deny in a service control policy")
+        }
+        Reason::ServiceControlNoAllow(_) => {
+            format!("{base} because no service control policy allows the {action} action")
+        }
         Reason::ExplicitDeny(_) => format!("{base} with an explicit deny"),
         Reason::NoIdentityAllow => {
             format!("{base} because no identity-based policy allows the {action} action")
@@ -323,18 +408,9 @@ pub fn denied_message(caller: &str, action: &str, resource: &str, reason: Reason
     }
 }
 
-/// The request context for `principal` calling `action` (an IAM action's condition keys
-/// come from its input; other services' actions get the global keys only).
-///
-/// # Errors
-/// A store fault.
-pub fn build_context(
-    tx: &mut dyn Transaction,
-    principal: &Principal,
-    action: &str,
-    input: &Value,
-    facts: &RequestFacts,
-) -> Result<Context, ApiError> {
+/// The global condition keys every request carries: the caller's, the time, the
+/// source address, the region and the session's.
+fn base_context(principal: &Principal, facts: &RequestFacts) -> Context {
     let mut context = Context::new();
     principal.caller.add_derived_keys(&mut context);
     context.insert("aws:userid", ContextValue::string(principal.user_id()));
@@ -378,6 +454,22 @@ pub fn build_context(
     if let Some(session) = &principal.session {
         add_session_keys(&mut context, session, facts.now);
     }
+    context
+}
+
+/// The request context for `principal` calling `action` (an IAM action's condition keys
+/// come from its input; other services' actions get the global keys only).
+///
+/// # Errors
+/// A store fault.
+pub fn build_context(
+    tx: &mut dyn Transaction,
+    principal: &Principal,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Context, ApiError> {
+    let mut context = base_context(principal, facts);
     let keys = action_info(action)
         .map(|i| i.condition_keys.as_slice())
         .unwrap_or_default();
@@ -504,6 +596,7 @@ pub fn caller_policies(
     principal: &Principal,
 ) -> Result<CallerPolicies, ApiError> {
     let account = principal.account_id.as_str();
+    let service_control = service_control_policies(tx, cache, account)?;
     let session = match &principal.session {
         Some(facts) if facts.policy.is_some() || !facts.policy_arns.is_empty() => {
             Some(session_policies(tx, cache, account, facts)?)
@@ -524,6 +617,7 @@ pub fn caller_policies(
                 identity: Vec::new(),
                 boundary: None,
                 session,
+                service_control,
             });
         }
     };
@@ -541,6 +635,7 @@ pub fn caller_policies(
         identity,
         boundary,
         session,
+        service_control,
     })
 }
 

@@ -131,28 +131,32 @@ pub fn ensure(
     now: i64,
 ) -> Result<Identity, BootstrapError> {
     let existing = store.read(|tx| -> Result<_, StoreError> {
-        let Some(account) = tx.list_accounts()?.into_iter().next() else {
+        let Some(account_id) = server_account(tx)? else {
             return Ok(None);
         };
-        let key = tx.list_access_keys(&account.id, &KeyOwner::Root)?;
-        Ok(Some((account.id, key.into_iter().next().map(|k| k.id))))
+        let key = tx.list_access_keys(&account_id, &KeyOwner::Root)?;
+        Ok(Some((account_id, key.into_iter().next().map(|k| k.id))))
     })?;
     if let Some((account_id, Some(key_id))) = existing {
         if !extra.is_empty() {
-            let policies = user_policies(&account_id, extra)?;
-            store.write(|tx| -> Result<(), StoreError> {
-                for (policy, version) in &policies {
-                    match tx.get_policy(&account_id, &policy.arn) {
-                        Ok(_) => {}
-                        Err(StoreError::NotFound { .. }) => {
-                            tx.insert_policy(policy)?;
-                            tx.insert_policy_version(version)?;
+            // Every account (the organization's members too) gets the new policies.
+            let accounts = store.read(|tx| tx.list_accounts())?;
+            for account in accounts {
+                let policies = user_policies(&account.id, extra)?;
+                store.write(|tx| -> Result<(), StoreError> {
+                    for (policy, version) in &policies {
+                        match tx.get_policy(&account.id, &policy.arn) {
+                            Ok(_) => {}
+                            Err(StoreError::NotFound { .. }) => {
+                                tx.insert_policy(policy)?;
+                                tx.insert_policy_version(version)?;
+                            }
+                            Err(err) => return Err(err),
                         }
-                        Err(err) => return Err(err),
                     }
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                })?;
+            }
         }
         return Ok(Identity {
             account_id,
@@ -201,6 +205,31 @@ pub fn ensure(
         root_access_key_id: key_id,
         new_secret: Some(secret),
     })
+}
+
+/// The account the server was first started for: with an organization, its
+/// management account (member accounts are created later and never own one, and
+/// only a standalone account can create an organization); otherwise the only account.
+fn server_account(tx: &mut dyn Transaction) -> Result<Option<String>, StoreError> {
+    if let Some(organization) = tx.list_organizations()?.into_iter().next() {
+        return Ok(Some(organization.management_account_id));
+    }
+    Ok(tx.list_accounts()?.into_iter().next().map(|a| a.id))
+}
+
+/// Installs the bundled AWS managed policies and the user-supplied ones (`extra`)
+/// in a new account, as first start does for the server's own account.
+///
+/// # Errors
+/// On store failures or malformed bundled data.
+pub fn install_aws_managed_policies(
+    tx: &mut dyn Transaction,
+    account_id: &str,
+    extra: &[PolicyFile],
+) -> Result<(), BootstrapError> {
+    let policies = aws_managed_policies(account_id, extra)?;
+    install_policies(tx, &policies)?;
+    Ok(())
 }
 
 fn install_policies(

@@ -51,6 +51,10 @@ pub struct ServeArgs {
     /// `data/aws-managed-policies/`), loaded next to the bundled ones.
     #[arg(long, env = "IRONIAM_MANAGED_POLICIES_DIR")]
     pub managed_policies_dir: Option<PathBuf>,
+    /// The root user's console password (at least 8 characters), set at every start.
+    /// Without it the root user cannot sign in to the console.
+    #[arg(long, env = "IRONIAM_ROOT_PASSWORD", hide_env_values = true)]
+    pub root_password: Option<String>,
 }
 
 /// Where audit records go.
@@ -83,6 +87,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Extra AWS managed policies to load.
     pub managed_policies_dir: Option<PathBuf>,
+    /// The root user's console password.
+    pub root_password: Option<String>,
 }
 
 /// A setting that cannot be used.
@@ -97,6 +103,9 @@ pub enum ConfigError {
     /// The secret is empty.
     #[error("root secret access key must not be empty")]
     Secret,
+    /// The root console password is too short.
+    #[error("root password must be at least 8 characters")]
+    RootPassword,
 }
 
 impl Config {
@@ -126,6 +135,13 @@ impl Config {
             }
             _ => None,
         };
+        if args
+            .root_password
+            .as_ref()
+            .is_some_and(|p| p.chars().count() < 8)
+        {
+            return Err(ConfigError::RootPassword);
+        }
         let audit = match args.audit_log {
             Some(path) if path.as_os_str() == "-" => AuditTarget::Stdout,
             Some(path) => AuditTarget::File(path),
@@ -141,6 +157,7 @@ impl Config {
             audit,
             body_limit: args.body_limit,
             managed_policies_dir: args.managed_policies_dir,
+            root_password: args.root_password,
         })
     }
 
@@ -155,6 +172,7 @@ impl Config {
             audit: AuditTarget::None,
             body_limit: DEFAULT_BODY_LIMIT,
             managed_policies_dir: None,
+            root_password: None,
         }
     }
 }

@@ -1,15 +1,24 @@
 //! The HTTP layer: router, the Query endpoint, health, metrics and reset.
+//!
+//! `/` serves both the API and, for browsers, the console: every POST and every GET
+//! that carries a query string (`Action=...`, presigned `X-Amz-Signature=...`) or an
+//! `Authorization` header is an API request, exactly as before; a bare `GET /` (a
+//! browser opening the address) is redirected to the console at `/console/`. A POST
+//! with `X-Amz-Target` is a JSON-protocol call (Organizations); any other POST is the
+//! Query protocol (IAM, STS).
 
 pub mod authenticate;
 pub mod error;
+pub mod json;
 mod query;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -21,11 +30,46 @@ use crate::state::{AppState, StartError};
 /// The router for `state`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(query::handle).post(query::handle))
+        .route("/", get(root).post(post_root))
+        .route(
+            "/console",
+            get(crate::console::handle).post(crate::console::handle),
+        )
+        .route(
+            "/console/",
+            get(crate::console::handle).post(crate::console::handle),
+        )
+        .route(
+            "/console/{*rest}",
+            get(crate::console::handle).post(crate::console::handle),
+        )
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/_ironiam/reset", post(reset))
         .with_state(state)
+}
+
+/// `GET /`: the API when the request is one, else the console.
+async fn root(state: State<AppState>, request: Request<Body>) -> Response {
+    let api = request.uri().query().is_some_and(|q| !q.is_empty())
+        || request.headers().contains_key(header::AUTHORIZATION);
+    if api {
+        return query::handle(state, request).await;
+    }
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/console/")]).into_response()
+}
+
+/// `POST /`: the JSON protocols name their operation in `X-Amz-Target`; everything
+/// else is the Query protocol.
+async fn post_root(state: State<AppState>, request: Request<Body>) -> Response {
+    if request
+        .headers()
+        .contains_key(ironiam_protocol::json::TARGET_HEADER)
+    {
+        json::handle(state, request).await
+    } else {
+        query::handle(state, request).await
+    }
 }
 
 async fn health() -> &'static str {
@@ -129,6 +173,16 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             config.data_dir.display()
         );
     }
+    // Where a browser signs in: IAM users with the account ID, root with its password.
+    println!(
+        "# console: {endpoint}/console/signin?account={} (root user: {})",
+        identity.account_id,
+        if config.root_password.is_some() {
+            "sign in with --root-password"
+        } else {
+            "start with --root-password to sign in"
+        }
+    );
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

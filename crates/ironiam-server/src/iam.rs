@@ -17,6 +17,7 @@ mod mfa;
 mod output;
 mod password;
 mod role;
+pub(crate) mod simulate;
 mod summary;
 mod tag;
 mod user;
@@ -149,6 +150,16 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("CreateAccountAlias", account::create_alias),
         ("ListAccountAliases", account::list_aliases),
         ("DeleteAccountAlias", account::delete_alias),
+        ("SimulatePrincipalPolicy", simulate::simulate_principal),
+        ("SimulateCustomPolicy", simulate::simulate_custom),
+        (
+            "GetContextKeysForPrincipalPolicy",
+            simulate::context_keys_principal,
+        ),
+        (
+            "GetContextKeysForCustomPolicy",
+            simulate::context_keys_custom,
+        ),
         ("GetAccountSummary", summary::get),
         ("CreateVirtualMFADevice", mfa::create),
         ("EnableMFADevice", mfa::enable),

@@ -8,9 +8,14 @@
 //! - [`clock`]: the injected clock.
 //! - [`state`]: what every request shares.
 //! - [`http`]: the router, request pipeline and AWS error rendering.
+//! - [`console`]: the web console under `/console/`.
 //! - [`authz`]: who the caller is and whether policies allow the call.
 //! - [`iam`]: the IAM operations, one module per resource.
+//! - [`organizations`]: the AWS Organizations operations (JSON 1.1 protocol).
+//! - [`configservice`]: the AWS Config rules API for MFA compliance (JSON 1.1).
 //! - [`audit`] and [`metrics`]: the CloudTrail-shaped log and Prometheus text.
+//! - [`compliance`]: the AWS Config managed rules for MFA compliance, run after
+//!   every relevant IAM change and on demand.
 //! - [`mfa`]: virtual MFA devices: creation, assignment, and the code check
 //!   STS and the console call ([`mfa::authenticate`]).
 //!
@@ -25,11 +30,15 @@ pub mod audit;
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod compliance;
 pub mod config;
+pub mod configservice;
+pub mod console;
 pub mod http;
 pub mod iam;
 pub mod metrics;
 pub mod mfa;
+pub mod organizations;
 pub mod state;
 pub mod sts;
 pub mod time;

@@ -11,6 +11,7 @@ use crate::authz::{CallerCache, PolicyCache};
 use crate::bootstrap::{self, BootstrapError, Identity, PolicyFile};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::console::ConsoleState;
 use crate::metrics::Metrics;
 
 /// The shared state; cheap to clone.
@@ -44,6 +45,16 @@ pub struct Inner {
     pub cache: PolicyCache,
     /// Callers' keys, principals and policies, per write generation.
     pub callers: CallerCache,
+    /// The web console's sessions and sign-in throttling.
+    pub console: ConsoleState,
+}
+
+impl Inner {
+    /// The user-supplied AWS managed policies (`--managed-policies-dir`), which every
+    /// new account gets with the bundled ones.
+    pub fn extra_policies(&self) -> &[PolicyFile] {
+        &self.extra_policies
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -68,6 +79,9 @@ pub enum StartError {
     /// The audit log cannot be opened.
     #[error("cannot open audit log: {0}")]
     Audit(std::io::Error),
+    /// The console's root password could not be installed.
+    #[error("cannot set the root console password: {0}")]
+    Console(crate::http::error::ApiError),
 }
 
 impl AppState {
@@ -124,6 +138,11 @@ impl AppState {
             None
         };
         let audit = AuditLog::open(&config.audit).map_err(StartError::Audit)?;
+        let console =
+            ConsoleState::new(config.root_password.as_deref()).map_err(StartError::Console)?;
+        console
+            .install_root_password(store.as_ref(), &identity.account_id)
+            .map_err(StartError::Console)?;
         let state = Self(Arc::new(Inner {
             store,
             master_key,
@@ -137,6 +156,7 @@ impl AppState {
             audit,
             cache: PolicyCache::default(),
             callers: CallerCache::default(),
+            console,
         }));
         Ok((state, identity))
     }
@@ -162,6 +182,10 @@ impl AppState {
             &self.extra_policies,
             self.clock.now().as_secs(),
         )?;
+        self.console.reset();
+        self.console
+            .install_root_password(self.store.as_ref(), &self.account_id)
+            .map_err(StartError::Console)?;
         Ok(())
     }
 }

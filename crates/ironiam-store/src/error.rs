@@ -29,6 +29,22 @@ pub enum Entity {
     MfaDevice,
     /// An account's credential report.
     CredentialReport,
+    /// An organization.
+    Organization,
+    /// An organization's root.
+    OrgRoot,
+    /// An organizational unit.
+    OrgUnit,
+    /// An account's membership of an organization.
+    OrgAccount,
+    /// A `CreateAccount` request.
+    CreateAccountStatus,
+    /// An Organizations policy.
+    OrgPolicy,
+    /// A root, OU or account that a policy attaches to.
+    OrgTarget,
+    /// An AWS Config rule.
+    ConfigRule,
 }
 
 impl fmt::Display for Entity {
@@ -45,6 +61,14 @@ impl fmt::Display for Entity {
             Self::LoginProfile => "login profile",
             Self::MfaDevice => "virtual MFA device",
             Self::CredentialReport => "credential report",
+            Self::Organization => "organization",
+            Self::OrgRoot => "organization root",
+            Self::OrgUnit => "organizational unit",
+            Self::OrgAccount => "organization account",
+            Self::CreateAccountStatus => "create account request",
+            Self::OrgPolicy => "organization policy",
+            Self::OrgTarget => "policy target",
+            Self::ConfigRule => "config rule",
         })
     }
 }
@@ -122,4 +146,15 @@ pub enum StoreError {
     /// Any other failure of the database.
     #[error("database error: {0}")]
     Backend(Box<dyn std::error::Error + Send + Sync>),
+    /// A read-only open found a database that this build would have to migrate
+    /// first (only a read-write open migrates).
+    #[error(
+        "database schema version {found} is older than this build's {required}; start `ironiam serve` on it once to migrate it"
+    )]
+    SchemaTooOld {
+        /// The version in the database.
+        found: u32,
+        /// The version this build needs.
+        required: u32,
+    },
 }

@@ -106,3 +106,80 @@ pub fn account_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
     let id = 100_000_000_000 + u64::from_le_bytes(bytes) % span;
     Ok(id.to_string())
 }
+
+/// The alphabet of AWS Organizations IDs: lowercase letters and digits.
+const LOWER_ALNUM: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// `len` characters drawn uniformly from [`LOWER_ALNUM`]. 36 does not divide 256, so
+/// bytes of 252 and above are drawn again rather than reduced (no modulo bias).
+fn lower_alnum(rng: &mut dyn RandomSource, len: usize) -> Result<String, SecretError> {
+    let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 64];
+    while out.len() < len {
+        rng.fill(&mut buf)?;
+        for byte in buf {
+            if out.len() == len {
+                break;
+            }
+            if byte < 252
+                && let Some(c) = LOWER_ALNUM.get(usize::from(byte) % LOWER_ALNUM.len())
+            {
+                out.push(char::from(*c));
+            }
+        }
+    }
+    buf.fill(0);
+    Ok(out)
+}
+
+/// An organization ID: `o-` and 10 lowercase letters or digits (the model allows
+/// 10–32; AWS issues 10).
+///
+/// # Errors
+/// When `rng` fails.
+pub fn organization_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("o-{}", lower_alnum(rng, 10)?))
+}
+
+/// A root ID: `r-` and 4 lowercase letters or digits.
+///
+/// # Errors
+/// When `rng` fails.
+pub fn org_root_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("r-{}", lower_alnum(rng, 4)?))
+}
+
+/// An OU ID: `ou-`, the characters of the root's ID after `r-`, `-`, and 8 lowercase
+/// letters or digits, as AWS forms them (`ou-ab12-cdefgh34` under `r-ab12`).
+///
+/// # Errors
+/// When `rng` fails.
+pub fn org_unit_id(root_id: &str, rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    let root = root_id.strip_prefix("r-").unwrap_or(root_id);
+    Ok(format!("ou-{root}-{}", lower_alnum(rng, 8)?))
+}
+
+/// A policy ID: `p-` and 8 lowercase letters or digits.
+///
+/// # Errors
+/// When `rng` fails.
+pub fn org_policy_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("p-{}", lower_alnum(rng, 8)?))
+}
+
+/// A `CreateAccount` request ID: `car-` and 32 lowercase letters or digits.
+///
+/// # Errors
+/// When `rng` fails.
+pub fn create_account_request_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("car-{}", lower_alnum(rng, 32)?))
+}
+
+/// An AWS Config rule ID: `config-rule-` and 6 lowercase letters or digits, as AWS
+/// Config issues them (`config-rule-a1b2c3`).
+///
+/// # Errors
+/// When `rng` fails.
+pub fn config_rule_id(rng: &mut dyn RandomSource) -> Result<String, SecretError> {
+    Ok(format!("config-rule-{}", lower_alnum(rng, 6)?))
+}

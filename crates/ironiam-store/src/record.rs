@@ -493,3 +493,35 @@ pub struct CredentialReport {
     /// The CSV text, as `GetCredentialReport` returns it.
     pub content: String,
 }
+
+/// The web console's settings for one account: ironiam's own, beyond AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleSettings {
+    /// The account.
+    pub account_id: String,
+    /// A user without an MFA device must enroll one right after the password step of
+    /// the console sign-in, before anything else.
+    pub require_mfa_enrollment: bool,
+}
+
+impl ConsoleSettings {
+    /// Every setting off: what an account without a stored row has.
+    pub fn defaults(account_id: &str) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+            require_mfa_enrollment: false,
+        }
+    }
+}
+mod organization;
+
+pub use organization::{
+    CreateAccountState, CreateAccountStatus, FULL_AWS_ACCESS_ID, FeatureSet, JoinedMethod,
+    OrgAccount, OrgAccountStatus, OrgNode, OrgPolicy, OrgRoot, OrgUnit, Organization,
+    SERVICE_CONTROL_POLICY,
+};
+mod compliance;
+
+pub use compliance::{
+    ComplianceType, ConfigRule, ConfigRuleScope, ConfigRuleState, EvaluationResult,
+};

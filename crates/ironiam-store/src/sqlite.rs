@@ -131,6 +131,51 @@ impl SqliteStore {
         })
     }
 
+    /// Opens an existing `data_dir/ironiam.sqlite3` for reading only, beside a
+    /// server that may be running on it (`ironiam report`). Nothing is created
+    /// or migrated: the database must exist at this build's schema version.
+    /// Every write fails with [`StoreError::ReadOnly`].
+    ///
+    /// # Errors
+    /// When there is no database, or its schema is older or newer than this
+    /// build's.
+    pub fn open_read_only(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join(DATABASE_FILE);
+        if !path.is_file() {
+            return Err(StoreError::Io {
+                path,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no ironiam database (start `ironiam serve` on this data directory first)",
+                ),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(backend)?;
+        configure(&conn)?;
+        conn.execute_batch("PRAGMA query_only = ON;")
+            .map_err(backend)?;
+        let found = migration::current(&conn)?;
+        let supported = migration::latest();
+        if found > supported {
+            return Err(StoreError::SchemaTooNew { found, supported });
+        }
+        if found < supported {
+            return Err(StoreError::SchemaTooOld {
+                found,
+                required: supported,
+            });
+        }
+        Ok(Self {
+            writer: GroupCommit::new(conn),
+            readers: Mutex::new(Vec::new()),
+            path: Some(path),
+        })
+    }
+
     /// A fresh, empty store in memory, for `--ephemeral`.
     ///
     /// # Errors

@@ -32,10 +32,12 @@ use std::fmt;
 
 use crate::error::StoreError;
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, CredentialReport, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
-    User, VirtualMfaDevice,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice,
 };
+use crate::record::{ConfigRule, EvaluationResult};
+use crate::record::{CreateAccountStatus, OrgAccount, OrgPolicy, OrgRoot, OrgUnit, Organization};
 
 /// The closure a transaction runs.
 pub type Work<'a> = dyn FnMut(&mut dyn Transaction) -> Result<(), StoreError> + 'a;
@@ -677,4 +679,274 @@ pub trait Transaction {
     /// # Errors
     /// [`StoreError::NotFound`] when none was generated.
     fn get_credential_report(&mut self, account: &str) -> Result<CredentialReport, StoreError>;
+
+    // Console settings.
+
+    /// The account's console settings; [`ConsoleSettings::defaults`] when none were
+    /// stored.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError>;
+    /// Stores an account's console settings, replacing any.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing account.
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError>;
+    // AWS Organizations. An account belongs to at most one organization; roots, OUs,
+    // CreateAccount requests, policies and attachments are looked up within their
+    // organization. Listings are ordered by ID (accounts by account ID, policies by
+    // name).
+
+    /// Inserts an organization (its root and management account's membership are
+    /// inserted separately).
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken ID or a management account that
+    /// already has one; [`StoreError::NotFound`] for a missing account.
+    fn insert_organization(&mut self, organization: &Organization) -> Result<(), StoreError>;
+    /// Reads an organization.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_organization(&mut self, id: &str) -> Result<Organization, StoreError>;
+    /// Every organization, by ID.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_organizations(&mut self) -> Result<Vec<Organization>, StoreError>;
+    /// Deletes an organization with everything in it: attachments, policies,
+    /// CreateAccount requests, memberships, OUs and the root. The accounts themselves
+    /// (their IAM namespaces) stay.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn delete_organization(&mut self, id: &str) -> Result<(), StoreError>;
+    /// Inserts a root.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`]; [`StoreError::NotFound`] for a missing organization.
+    fn insert_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError>;
+    /// Reads a root.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_org_root(&mut self, organization: &str, id: &str) -> Result<OrgRoot, StoreError>;
+    /// Replaces a root's name and enabled policy types.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn update_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError>;
+    /// An organization's roots.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_roots(&mut self, organization: &str) -> Result<Vec<OrgRoot>, StoreError>;
+    /// Inserts an OU.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken ID or a name its parent already has;
+    /// [`StoreError::NotFound`] for a missing organization or parent.
+    fn insert_org_unit(&mut self, unit: &OrgUnit) -> Result<(), StoreError>;
+    /// Reads an OU.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_org_unit(&mut self, organization: &str, id: &str) -> Result<OrgUnit, StoreError>;
+    /// Deletes an OU and its policy attachments.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::InUse`] while it has OUs or accounts.
+    fn delete_org_unit(&mut self, organization: &str, id: &str) -> Result<(), StoreError>;
+    /// The OUs whose parent is `parent`.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_units(
+        &mut self,
+        organization: &str,
+        parent: &str,
+    ) -> Result<Vec<OrgUnit>, StoreError>;
+    /// Inserts an account's membership.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] when the account is in an organization or the
+    /// email is taken; [`StoreError::NotFound`] for a missing account, organization or
+    /// parent.
+    fn insert_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError>;
+    /// The membership of an account, in whichever organization it belongs to.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the account is in no organization.
+    fn get_org_account(&mut self, account_id: &str) -> Result<OrgAccount, StoreError>;
+    /// Replaces a membership's parent, name, email, status and tags.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing membership or parent;
+    /// [`StoreError::AlreadyExists`] for a taken email.
+    fn update_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError>;
+    /// An organization's accounts; with `parent`, only those directly under it.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_accounts(
+        &mut self,
+        organization: &str,
+        parent: Option<&str>,
+    ) -> Result<Vec<OrgAccount>, StoreError>;
+    /// Records a CreateAccount request.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`]; [`StoreError::NotFound`] for a missing
+    /// organization or account.
+    fn insert_create_account_status(
+        &mut self,
+        status: &CreateAccountStatus,
+    ) -> Result<(), StoreError>;
+    /// Reads a CreateAccount request.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_create_account_status(
+        &mut self,
+        organization: &str,
+        id: &str,
+    ) -> Result<CreateAccountStatus, StoreError>;
+    /// Inserts a policy.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken ID or name; [`StoreError::NotFound`]
+    /// for a missing organization.
+    fn insert_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError>;
+    /// Reads a policy.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_org_policy(&mut self, organization: &str, id: &str) -> Result<OrgPolicy, StoreError>;
+    /// Replaces a policy's name, description, content and tags.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::AlreadyExists`] for a taken name.
+    fn update_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError>;
+    /// Deletes a policy.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::InUse`] while it is attached.
+    fn delete_org_policy(&mut self, organization: &str, id: &str) -> Result<(), StoreError>;
+    /// An organization's policies of one type, by name.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_policies(
+        &mut self,
+        organization: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError>;
+    /// Attaches a policy to a root, OU or account; `false` if it already was.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing policy, or a target that is not a root,
+    /// OU or account of the organization.
+    fn attach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError>;
+    /// Detaches a policy; `false` if it was not attached.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn detach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError>;
+    /// The policies of one type attached to a target, by name.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_policies_for_target(
+        &mut self,
+        organization: &str,
+        target_id: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError>;
+    /// The targets a policy is attached to, by ID.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_org_policy_targets(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+    ) -> Result<Vec<String>, StoreError>;
+
+    // AWS Config rules and evaluation results.
+
+    /// Inserts a Config rule.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a name taken in the account and region,
+    /// or a taken ID or ARN; [`StoreError::NotFound`] for a missing account.
+    fn insert_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError>;
+    /// Reads a Config rule by name (compared exactly, as AWS Config does).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn get_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<ConfigRule, StoreError>;
+    /// Replaces the rule with `rule.id`: description, parameters, scope,
+    /// frequency, state and last evaluation. Its name, ARN, region, tags and
+    /// creation date never change.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn update_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError>;
+    /// Deletes a Config rule and all its evaluation results.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    fn delete_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<(), StoreError>;
+    /// An account's Config rules ordered by name, in one region or (`None`) all.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_config_rules(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+    ) -> Result<Vec<ConfigRule>, StoreError>;
+    /// Replaces every evaluation result of the rule with `results`.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing rule.
+    fn replace_evaluation_results(
+        &mut self,
+        rule_id: &str,
+        results: &[EvaluationResult],
+    ) -> Result<(), StoreError>;
+    /// Creates or replaces one evaluation result (its rule and resource are the key).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for a missing rule.
+    fn put_evaluation_result(&mut self, result: &EvaluationResult) -> Result<(), StoreError>;
+    /// A rule's evaluation results ordered by resource type, then resource ID.
+    ///
+    /// # Errors
+    /// On a backend failure.
+    fn list_evaluation_results(
+        &mut self,
+        rule_id: &str,
+    ) -> Result<Vec<EvaluationResult>, StoreError>;
 }

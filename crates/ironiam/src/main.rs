@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod report;
 mod serve;
 mod simulate;
 
@@ -24,6 +25,8 @@ enum Command {
     Simulate(Box<simulate::Args>),
     /// Serve the AWS IAM Query API.
     Serve(Box<ironiam_server::ServeArgs>),
+    /// Run the MFA compliance rules on a data directory (exit 1 if anything is NON_COMPLIANT).
+    Report(Box<report::Args>),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +34,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Serve(args) => serve::run(*args),
+        Command::Report(args) => report::run(&args),
     }
 }

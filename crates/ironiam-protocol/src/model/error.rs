@@ -83,6 +83,10 @@ pub enum InputError {
     /// The decoded input breaks the model's constraints.
     #[error(transparent)]
     Validation(#[from] ValidationErrors),
+    /// A JSON-protocol body is not JSON, or a member is not of its shape's type:
+    /// AWS's `SerializationException`. The text is the whole message.
+    #[error("{0}")]
+    Serialization(String),
 }
 
 impl InputError {
@@ -91,6 +95,7 @@ impl InputError {
         match self {
             Self::Query(e) => e.code(),
             Self::Malformed { .. } | Self::Validation(_) => "ValidationError",
+            Self::Serialization(_) => "SerializationException",
         }
     }
 
@@ -98,7 +103,7 @@ impl InputError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Query(e) => e.status(),
-            Self::Malformed { .. } | Self::Validation(_) => 400,
+            Self::Malformed { .. } | Self::Validation(_) | Self::Serialization(_) => 400,
         }
     }
 
@@ -114,6 +119,7 @@ impl InputError {
                 expected,
             } => format!("Value '{value}' for parameter {parameter} is not a valid {expected}."),
             Self::Validation(errors) => errors.aws_message(),
+            Self::Serialization(message) => message.clone(),
         }
     }
 }

@@ -122,9 +122,9 @@ pub(super) fn translate(java: &str) -> Result<String, String> {
                         }
                     }
                     'W' | 'D' | 'S' => {
-                        if in_class {
-                            return Err(format!("`\\{escaped}` inside a class"));
-                        }
+                        // Inside a class this is a nested negated class, which `regex`
+                        // unites with the rest of the class as Java does
+                        // (`[\s\S]`, any character, in the Organizations model).
                         let set = match escaped {
                             'W' => WORD,
                             'D' => DIGIT,

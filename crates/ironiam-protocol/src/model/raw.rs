@@ -28,6 +28,10 @@ pub(super) struct RawMetadata {
     pub xml_namespace: Option<String>,
     pub service_id: String,
     pub endpoint_prefix: String,
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    #[serde(default)]
+    pub json_version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -224,3 +224,16 @@ fn violations_render_like_aws() {
     };
     assert!(hidden.to_string().starts_with("Value at 'maxItems'"));
 }
+
+#[test]
+fn negated_shorthands_inside_a_class_unite_as_in_java() {
+    let any = Pattern::compile(r"[\s\S]*").unwrap();
+    assert!(any.is_match(""));
+    assert!(any.is_match("line one\nline two\t{\"json\": true}"));
+    let not_space_or_at = Pattern::compile(r"[^\s@]+@[^\s@]+\.[^\s@]+").unwrap();
+    assert!(not_space_or_at.is_match("dev@example.com"));
+    assert!(!not_space_or_at.is_match("dev @example.com"));
+    let digits_or_dash = Pattern::compile(r"[\D-]+").unwrap();
+    assert!(digits_or_dash.is_match("ab-"));
+    assert!(!digits_or_dash.is_match("a1"));
+}

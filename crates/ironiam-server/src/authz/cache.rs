@@ -91,7 +91,8 @@ pub struct CallerSnapshot {
     pub policies: Option<Arc<CallerPolicies>>,
 }
 
-/// The compiled identity policies and boundary of one user.
+/// The compiled identity policies and boundary of one caller, its session's policies,
+/// and the SCPs that bind its account.
 #[derive(Debug)]
 pub struct CallerPolicies {
     /// Inline and attached policies of the user and of its groups.
@@ -100,6 +101,25 @@ pub struct CallerPolicies {
     pub boundary: Option<Arc<Policy>>,
     /// The session's policies, when it was given any: then one of them must allow.
     pub session: Option<Vec<Arc<Policy>>>,
+    /// The service control policies by level, from the organization's root down to
+    /// the account (see `authz::scp`); `None` outside an organization and in its
+    /// management account. Every Organizations write bumps the caller cache, so a
+    /// snapshot never carries SCPs older than the last attachment, detachment,
+    /// update or move.
+    pub service_control: Option<Vec<Vec<Arc<Policy>>>>,
+}
+
+impl CallerPolicies {
+    /// The SCP levels borrowed as the policy engine's `PolicySet::service_control`
+    /// wants them.
+    pub fn service_control_levels(&self) -> Option<Vec<Vec<&Policy>>> {
+        self.service_control.as_ref().map(|levels| {
+            levels
+                .iter()
+                .map(|level| level.iter().map(Arc::as_ref).collect())
+                .collect()
+        })
+    }
 }
 
 /// Snapshots of callers by access key id, stamped with the write generation they were

@@ -36,6 +36,16 @@ pub fn resource_arn(
         let prefix = input.str_member("PathPrefix").unwrap_or("/");
         return Ok(format!("arn:aws:iam::{account}:{kind}{prefix}"));
     }
+    // The simulator's principal calls act on the simulated user, group or role (IAM User
+    // Guide, "Testing IAM policies with the IAM policy simulator": to let Bob simulate
+    // Alice's policies, allow him `arn:aws:iam::ACCOUNT:user/alice`).
+    if matches!(
+        action,
+        "SimulatePrincipalPolicy" | "GetContextKeysForPrincipalPolicy"
+    ) && let Some(source) = input.str_member("PolicySourceArn")
+    {
+        return Ok(policy_source_arn(tx, account, source));
+    }
     // Two actions whose resource the Service Authorization Reference marks as
     // optional, so the loader sees no required type, although IAM evaluates
     // them on one: DeleteVirtualMFADevice on the device (`mfa*` in the seeds'
@@ -127,4 +137,16 @@ fn key_owner_arn(tx: &mut dyn Transaction, principal: &Principal, key_id: &str) 
             }
         });
     owner.unwrap_or_else(|| principal.arn().to_owned())
+}
+
+/// A simulation's `PolicySourceArn`: the stored ARN (with its path) of the entity it
+/// names in the caller's account, else the ARN as given (the operation then answers
+/// `NoSuchEntity` or `InvalidInput`).
+fn policy_source_arn(tx: &mut dyn Transaction, account: &str, source: &str) -> String {
+    match crate::iam::simulate::source::parse_entity_arn(source) {
+        Some(entity) if entity.account == account => {
+            existing(tx, account, entity.kind.arn_resource(), &entity.name, false)
+        }
+        _ => source.to_owned(),
+    }
 }

@@ -71,6 +71,10 @@ pub enum ApiError {
     /// An internal fault: logged, answered with `ServiceFailure`.
     #[error("internal: {0}")]
     Internal(String),
+    /// `PolicyEvaluation` (500): a policy the simulator had to evaluate could not be
+    /// (a stored document that no longer compiles), with a message naming it.
+    #[error("policy evaluation: {0}")]
+    PolicyEvaluation(String),
     /// `InvalidAuthenticationCode` (403): EnableMFADevice or ResyncMFADevice
     /// codes that do not verify.
     #[error("invalid authentication code: {0}")]
@@ -107,6 +111,7 @@ impl ApiError {
             Self::TooLarge(_) => "RequestEntityTooLarge",
             Self::NotImplemented(_) => "NotImplemented",
             Self::Internal(_) => "ServiceFailure",
+            Self::PolicyEvaluation(_) => "PolicyEvaluation",
             Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             Self::ReportNotPresent(_) => "ReportNotPresent",
             Self::ReportExpired(_) => "ReportExpired",
@@ -132,6 +137,7 @@ impl ApiError {
             Self::TooLarge(_) => 413,
             Self::NotImplemented(_) => 501,
             Self::Internal(_) => 500,
+            Self::PolicyEvaluation(_) => 500,
             Self::InvalidAuthenticationCode(_) => 403,
             Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
         }
@@ -166,6 +172,7 @@ impl ApiError {
                 format!("The action {action} is not implemented by ironiam.")
             }
             Self::Internal(_) => "An internal error occurred.".to_owned(),
+            Self::PolicyEvaluation(m) => m.clone(),
             Self::InvalidAuthenticationCode(m)
             | Self::ReportNotPresent(m)
             | Self::ReportExpired(m) => m.clone(),
@@ -208,6 +215,16 @@ pub fn not_found(entity: Entity, name: &str) -> String {
         // moto's wording, which it keeps from AWS's responses.
         Entity::MfaDevice => format!("VirtualMFADevice with serial number {name} doesn't exist."),
         Entity::CredentialReport => "The credential report does not exist.".to_owned(),
+        Entity::Organization
+        | Entity::OrgRoot
+        | Entity::OrgUnit
+        | Entity::OrgAccount
+        | Entity::CreateAccountStatus
+        | Entity::OrgPolicy
+        | Entity::OrgTarget => format!("The {entity} {name} cannot be found."),
+        Entity::ConfigRule => format!(
+            "The ConfigRule '{name}' provided in the request is invalid. Please check the configRule name."
+        ),
     }
 }
 

@@ -19,6 +19,7 @@ use super::authenticate::{Authenticated, authenticate};
 use super::error::ApiError;
 use crate::audit::{AuditRecord, UserIdentity};
 use crate::authz::{self, RequestFacts};
+use crate::compliance;
 use crate::iam::{self, OpCtx};
 use crate::state::AppState;
 use crate::sts;
@@ -339,6 +340,14 @@ fn pipeline(
         // before it may be used after it. Done on failure too: a failed operation may
         // still have written part of its work outside a transaction.
         state.callers.bump();
+        // MFA compliance: the account's Config rules this call can have moved.
+        compliance::after_iam_call(
+            state.store.as_ref(),
+            &principal,
+            &action,
+            &decoded.value,
+            now.as_secs(),
+        );
     }
     outcome?;
     let result = writer.finish();

@@ -108,11 +108,15 @@ pub(super) fn assume_role(
         context.insert("sts:RoleSessionName", ContextValue::string(session_name));
         let identity: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
         let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
+        // The caller's SCPs bind AssumeRole like any other action, so a member
+        // account's principal cannot step out of its SCPs into a role elsewhere.
+        let levels = policies.service_control_levels();
         let set = PolicySet {
             identity: &identity,
             permissions_boundary: policies.boundary.as_deref(),
             session: policies.session.as_ref().map(|_| session.as_slice()),
             resource: Some(&trust),
+            service_control: levels.as_deref(),
             ..PolicySet::default()
         };
         let action = Action::new("sts:AssumeRole");

@@ -8,13 +8,22 @@
 )]
 
 mod auth;
+mod compliance;
+mod console;
+mod console_mfa;
+mod console_pages;
+mod console_signin;
 mod credential_report;
 mod e2e;
 mod harness;
 mod managed_dir;
 mod mfa;
+mod mfa_seeds;
 mod operations;
+mod organizations;
 mod passwords;
 mod roles;
+mod scp;
+mod simulator;
 mod sts;
 mod tags;

@@ -10,12 +10,17 @@ use super::row::{
 use super::{backend, on_delete, on_write};
 use crate::error::{Entity, StoreError};
 use crate::record::{
-    AccessKey, Account, AttachedPolicy, CredentialReport, Group, InlinePolicy, KeyOwner,
-    LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion, PrincipalKind, Role,
-    User, VirtualMfaDevice, name_key,
+    AccessKey, Account, AttachedPolicy, ConsoleSettings, CredentialReport, Group, InlinePolicy,
+    KeyOwner, LoginProfile, ManagedPolicy, MfaDeviceCounts, PolicyEntity, PolicyVersion,
+    PrincipalKind, Role, User, VirtualMfaDevice, name_key,
 };
+use crate::record::{ConfigRule, EvaluationResult};
+use crate::record::{CreateAccountStatus, OrgAccount, OrgPolicy, OrgRoot, OrgUnit, Organization};
 use crate::secret::PasswordHash;
 use crate::store::{ListOptions, Page, Transaction, Usage};
+
+mod compliance;
+mod organization;
 
 /// The primitives, run on the connection of an open transaction.
 pub(crate) struct SqliteTransaction<'c> {
@@ -1314,6 +1319,239 @@ impl Transaction for SqliteTransaction<'_> {
             Entity::CredentialReport,
             account,
         )
+    }
+
+    fn get_console_settings(&mut self, account: &str) -> Result<ConsoleSettings, StoreError> {
+        let stored: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT require_mfa_enrollment FROM console_setting WHERE account_id = ?1",
+                params![account],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(backend)?;
+        Ok(ConsoleSettings {
+            require_mfa_enrollment: stored.unwrap_or(false),
+            ..ConsoleSettings::defaults(account)
+        })
+    }
+
+    fn put_console_settings(&mut self, settings: &ConsoleSettings) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO console_setting (account_id, require_mfa_enrollment) VALUES (?1, ?2)
+             ON CONFLICT (account_id) DO UPDATE SET
+                 require_mfa_enrollment = excluded.require_mfa_enrollment",
+            params![settings.account_id, settings.require_mfa_enrollment],
+        )
+        .map_err(|err| {
+            on_write(
+                err,
+                Entity::Account,
+                &settings.account_id,
+                (Entity::Account, &settings.account_id),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn insert_organization(&mut self, organization: &Organization) -> Result<(), StoreError> {
+        self.org_insert_organization(organization)
+    }
+
+    fn get_organization(&mut self, id: &str) -> Result<Organization, StoreError> {
+        self.org_get_organization(id)
+    }
+
+    fn list_organizations(&mut self) -> Result<Vec<Organization>, StoreError> {
+        self.org_list_organizations()
+    }
+
+    fn delete_organization(&mut self, id: &str) -> Result<(), StoreError> {
+        self.org_delete_organization(id)
+    }
+
+    fn insert_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError> {
+        self.org_insert_root(root)
+    }
+
+    fn get_org_root(&mut self, organization: &str, id: &str) -> Result<OrgRoot, StoreError> {
+        self.org_get_root(organization, id)
+    }
+
+    fn update_org_root(&mut self, root: &OrgRoot) -> Result<(), StoreError> {
+        self.org_update_root(root)
+    }
+
+    fn list_org_roots(&mut self, organization: &str) -> Result<Vec<OrgRoot>, StoreError> {
+        self.org_list_roots(organization)
+    }
+
+    fn insert_org_unit(&mut self, unit: &OrgUnit) -> Result<(), StoreError> {
+        self.org_insert_unit(unit)
+    }
+
+    fn get_org_unit(&mut self, organization: &str, id: &str) -> Result<OrgUnit, StoreError> {
+        self.org_get_unit(organization, id)
+    }
+
+    fn delete_org_unit(&mut self, organization: &str, id: &str) -> Result<(), StoreError> {
+        self.org_delete_unit(organization, id)
+    }
+
+    fn list_org_units(
+        &mut self,
+        organization: &str,
+        parent: &str,
+    ) -> Result<Vec<OrgUnit>, StoreError> {
+        self.org_list_units(organization, parent)
+    }
+
+    fn insert_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError> {
+        self.org_insert_account(account)
+    }
+
+    fn get_org_account(&mut self, account_id: &str) -> Result<OrgAccount, StoreError> {
+        self.org_get_account(account_id)
+    }
+
+    fn update_org_account(&mut self, account: &OrgAccount) -> Result<(), StoreError> {
+        self.org_update_account(account)
+    }
+
+    fn list_org_accounts(
+        &mut self,
+        organization: &str,
+        parent: Option<&str>,
+    ) -> Result<Vec<OrgAccount>, StoreError> {
+        self.org_list_accounts(organization, parent)
+    }
+
+    fn insert_create_account_status(
+        &mut self,
+        status: &CreateAccountStatus,
+    ) -> Result<(), StoreError> {
+        self.org_insert_status(status)
+    }
+
+    fn get_create_account_status(
+        &mut self,
+        organization: &str,
+        id: &str,
+    ) -> Result<CreateAccountStatus, StoreError> {
+        self.org_get_status(organization, id)
+    }
+
+    fn insert_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError> {
+        self.org_insert_policy(policy)
+    }
+
+    fn get_org_policy(&mut self, organization: &str, id: &str) -> Result<OrgPolicy, StoreError> {
+        self.org_get_policy(organization, id)
+    }
+
+    fn update_org_policy(&mut self, policy: &OrgPolicy) -> Result<(), StoreError> {
+        self.org_update_policy(policy)
+    }
+
+    fn delete_org_policy(&mut self, organization: &str, id: &str) -> Result<(), StoreError> {
+        self.org_delete_policy(organization, id)
+    }
+
+    fn list_org_policies(
+        &mut self,
+        organization: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError> {
+        self.org_list_policies(organization, policy_type)
+    }
+
+    fn attach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.org_attach_policy(organization, policy_id, target_id)
+    }
+
+    fn detach_org_policy(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+        target_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.org_detach_policy(organization, policy_id, target_id)
+    }
+
+    fn list_org_policies_for_target(
+        &mut self,
+        organization: &str,
+        target_id: &str,
+        policy_type: &str,
+    ) -> Result<Vec<OrgPolicy>, StoreError> {
+        self.org_list_policies_for_target(organization, target_id, policy_type)
+    }
+
+    fn list_org_policy_targets(
+        &mut self,
+        organization: &str,
+        policy_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        self.org_list_policy_targets(organization, policy_id)
+    }
+
+    fn insert_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError> {
+        self.config_insert_rule(rule)
+    }
+
+    fn get_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<ConfigRule, StoreError> {
+        self.config_get_rule(account, region, name)
+    }
+
+    fn update_config_rule(&mut self, rule: &ConfigRule) -> Result<(), StoreError> {
+        self.config_update_rule(rule)
+    }
+
+    fn delete_config_rule(
+        &mut self,
+        account: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        self.config_delete_rule(account, region, name)
+    }
+
+    fn list_config_rules(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+    ) -> Result<Vec<ConfigRule>, StoreError> {
+        self.config_list_rules(account, region)
+    }
+
+    fn replace_evaluation_results(
+        &mut self,
+        rule_id: &str,
+        results: &[EvaluationResult],
+    ) -> Result<(), StoreError> {
+        self.config_replace_results(rule_id, results)
+    }
+
+    fn put_evaluation_result(&mut self, result: &EvaluationResult) -> Result<(), StoreError> {
+        self.config_put_result(result)
+    }
+
+    fn list_evaluation_results(
+        &mut self,
+        rule_id: &str,
+    ) -> Result<Vec<EvaluationResult>, StoreError> {
+        self.config_list_results(rule_id)
     }
 }
 

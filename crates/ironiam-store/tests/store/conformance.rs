@@ -11,6 +11,11 @@ use ironiam_store::{Entity, ListOptions, Store, StoreError, StoreExt, Usage};
 
 use crate::fixture::*;
 
+mod compliance;
+use compliance::{
+    config_rule_crud, config_rules_are_per_account_and_region,
+    evaluation_results_replace_upsert_and_go_with_their_rule,
+};
 mod mfa;
 use mfa::{
     assigned_mfa_device_blocks_user_deletion, credential_report_is_one_snapshot_per_account,
@@ -44,10 +49,14 @@ conformance!(
     concurrent_read_modify_write_loses_no_update,
     concurrent_attachments_are_all_counted,
     accounts,
+    console_settings,
     virtual_mfa_device_crud,
     mfa_devices_list_by_assignment,
     assigned_mfa_device_blocks_user_deletion,
     credential_report_is_one_snapshot_per_account,
+    config_rule_crud,
+    config_rules_are_per_account_and_region,
+    evaluation_results_replace_upsert_and_go_with_their_rule,
 );
 
 fn user_crud(store: &Arc<dyn Store>) {
@@ -864,4 +873,31 @@ fn accounts(store: &Arc<dyn Store>) {
         ),
         "{err:?}"
     );
+}
+
+fn console_settings(store: &Arc<dyn Store>) {
+    use ironiam_store::record::ConsoleSettings;
+    let got = store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap();
+    assert_eq!(got, ConsoleSettings::defaults(ACCOUNT));
+    assert!(!got.require_mfa_enrollment);
+    let on = ConsoleSettings {
+        require_mfa_enrollment: true,
+        ..ConsoleSettings::defaults(ACCOUNT)
+    };
+    store.write(|tx| tx.put_console_settings(&on)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap(),
+        on
+    );
+    let off = ConsoleSettings::defaults(ACCOUNT);
+    store.write(|tx| tx.put_console_settings(&off)).unwrap();
+    assert_eq!(
+        store.read(|tx| tx.get_console_settings(ACCOUNT)).unwrap(),
+        off
+    );
+    let orphan = ConsoleSettings::defaults("000000000000");
+    let err = store
+        .write(|tx| tx.put_console_settings(&orphan))
+        .unwrap_err();
+    assert!(is_not_found(&err), "{err:?}");
 }

@@ -10,5 +10,6 @@
 mod conformance;
 mod fixture;
 mod group_commit;
+mod organizations;
 mod secret;
 mod sqlite;

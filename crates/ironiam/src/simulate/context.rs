@@ -6,93 +6,34 @@
 //! is given, the type AWS documents for a well-known global key is used
 //! ("AWS global condition context keys"), and `string` otherwise.
 
+use ironiam_policy::simulator::{self, ContextEntryError, known_key_type, typed_value};
 use ironiam_policy::{Context, ContextValue, ValueType};
 use serde::Deserialize;
 
 use super::err::SimulateError;
 
-/// The type AWS documents for some global condition keys, so that
-/// `--context aws:MultiFactorAuthAge=300` needs no `:numeric`.
-fn known_type(key: &str) -> Option<ValueType> {
-    let value_type = match key.to_ascii_lowercase().as_str() {
-        "aws:multifactorauthpresent"
-        | "aws:securetransport"
-        | "aws:viaawsservice"
-        | "aws:principalisawsservice"
-        | "aws:isthirdparty" => ValueType::Boolean,
-        "aws:multifactorauthage" => ValueType::Numeric,
-        "aws:sourceip" | "aws:vpcsourceip" => ValueType::Ip,
-        "aws:currenttime" | "aws:epochtime" | "aws:tokenissuetime" => ValueType::Date,
-        _ => return None,
-    };
-    Some(value_type)
-}
-
-/// Global keys AWS documents as multivalued.
-fn known_list(key: &str) -> bool {
-    matches!(
-        key.to_ascii_lowercase().as_str(),
-        "aws:tagkeys" | "aws:calledvia" | "aws:principalservicenameslist" | "aws:principalorgpaths"
-    )
-}
-
-/// AWS's name for a type.
+/// AWS's name for a type, with `List` for a multivalued key.
 pub(crate) fn type_name(value_type: ValueType, list: bool) -> String {
-    let base = match value_type {
-        ValueType::String => "string",
-        ValueType::Numeric => "numeric",
-        ValueType::Boolean => "boolean",
-        ValueType::Date => "date",
-        ValueType::Ip => "ip",
-        ValueType::Binary => "binary",
-    };
     if list {
-        format!("{base}List")
+        format!("{}List", value_type.aws_name())
     } else {
-        base.to_string()
+        value_type.aws_name().to_string()
     }
 }
 
-const TYPE_NAMES: &str = "string, numeric, boolean, date, ip, binary (each also as ...List)";
-
-/// Whether `text` reads as a value of `value_type`. The engine reads values leniently
-/// (a value it cannot read never matches); the simulator refuses them instead, so that
-/// a typo does not silently turn into a non-match.
-fn check_value(value_type: ValueType, text: &str) -> Result<(), String> {
-    if value_type.accepts(text) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{text}` is not a valid {} value",
-            type_name(value_type, false)
-        ))
-    }
-}
-
-/// Builds a value, checking every element against the type.
+/// Builds a value, checking every element against the type (the engine's rules for
+/// AWS's `ContextEntry`).
 fn build(
     entry: &str,
     value_type: ValueType,
     list: bool,
     values: Vec<String>,
 ) -> Result<ContextValue, SimulateError> {
-    for value in &values {
-        check_value(value_type, value).map_err(|reason| SimulateError::context(entry, reason))?;
-    }
-    if list {
-        return Ok(ContextValue::list(value_type, values));
-    }
-    match <[String; 1]>::try_from(values) {
-        Ok([value]) => Ok(ContextValue::typed(value_type, value)),
-        Err(values) => Err(SimulateError::context(
-            entry,
-            format!(
-                "type `{}` takes exactly one value, got {}",
-                type_name(value_type, false),
-                values.len()
-            ),
-        )),
-    }
+    typed_value(value_type, list, values).map_err(|error| entry_error(entry, &error))
+}
+
+fn entry_error(entry: &str, error: &ContextEntryError) -> SimulateError {
+    SimulateError::context(entry, error.to_string())
 }
 
 /// A command-line entry's key, declared type (with whether it is a list) and value.
@@ -135,7 +76,7 @@ fn parse_single(entry: &str) -> Result<(String, ContextValue), SimulateError> {
             ));
         }
         Some((value_type, false)) => value_type,
-        None => known_type(key).unwrap_or(ValueType::String),
+        None => known_key_type(key).unwrap_or(ValueType::String),
     };
     Ok((
         key.to_string(),
@@ -149,7 +90,7 @@ fn parse_list(entry: &str) -> Result<(String, ContextValue), SimulateError> {
     let (key, declared, value) = split_entry(entry)?;
     let value_type = declared
         .map(|(value_type, _)| value_type)
-        .or_else(|| known_type(key))
+        .or_else(|| known_key_type(key))
         .unwrap_or(ValueType::String);
     let values = if value.is_empty() {
         Vec::new()
@@ -219,19 +160,8 @@ pub(crate) fn add_aws_entries(
             };
             values.push(text);
         }
-        let (value_type, list) = match entry.context_key_type.as_deref() {
-            Some(name) => ValueType::parse_aws(name).ok_or_else(|| {
-                SimulateError::context(
-                    &key,
-                    format!("unknown ContextKeyType `{name}`: expected one of {TYPE_NAMES}"),
-                )
-            })?,
-            None => (
-                known_type(&key).unwrap_or(ValueType::String),
-                values.len() != 1 || known_list(&key),
-            ),
-        };
-        let value = build(&key, value_type, list, values)?;
+        let value = simulator::context_entry(&key, values, entry.context_key_type.as_deref())
+            .map_err(|error| entry_error(&key, &error))?;
         insert_new(context, &key, value)?;
     }
     Ok(())

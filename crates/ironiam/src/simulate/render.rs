@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use ironiam_policy::simulator::source_policy_type;
 use ironiam_policy::{
     ConditionFailure, Context, EvalDecision, Explanation, Location, Reason, SetKind,
     StatementOutcome, StatementRef, StatementTrace, ValueType,
@@ -9,7 +10,7 @@ use ironiam_policy::{
 use serde::Serialize;
 
 use super::context::type_name;
-use super::scenario::{Simulation, source_policy_type};
+use super::scenario::Simulation;
 
 /// One evaluated request, ready to print.
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +131,8 @@ struct StatementJson<'a> {
     /// 1-based, as in the text output.
     statement_number: usize,
     effect: &'static str,
+    /// AWS's positions: from the end of the token before the statement to the end of
+    /// its `}` (the text output shows the statement's own lines).
     start_position: Position,
     end_position: Position,
     /// Conditions that held only because their key was absent.
@@ -184,6 +187,13 @@ fn statement_json<'a>(
     statement: &'a StatementRef,
     held: &'a [(String, String)],
 ) -> StatementJson<'a> {
+    // AWS's StartPosition/EndPosition convention (see `Policy::simulator_position`).
+    let (start, end) = report
+        .simulation
+        .policies
+        .policy(statement.set, statement.policy_index)
+        .and_then(|policy| policy.simulator_position(statement.statement_index))
+        .unwrap_or((statement.start, statement.end));
     StatementJson {
         source_policy_id: &statement.policy_id,
         source_policy_type: source_policy_type(statement.set),
@@ -191,8 +201,8 @@ fn statement_json<'a>(
         sid: statement.sid.as_deref(),
         statement_number: statement.statement_index + 1,
         effect: statement.effect.as_str(),
-        start_position: statement.start.into(),
-        end_position: statement.end.into(),
+        start_position: start.into(),
+        end_position: end.into(),
         held_because_absent: held
             .iter()
             .map(|(operator, key)| AbsentKey { operator, key })
@@ -261,8 +271,7 @@ pub(crate) fn json(
         eval_resource_name: report.resource,
         eval_decision: explanation.decision.as_str(),
         matched_statements: explanation
-            .matched
-            .iter()
+            .simulator_matched()
             .map(|statement| statement_json(report, statement, held_for(explanation, statement)))
             .collect(),
         missing_context_values: &explanation.missing_context_values,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use ironiam_policy::simulator;
 use ironiam_policy::{
     Action, Caller, Context, Explanation, Policy, PolicyKind, PolicySet, Request, SetKind, explain,
 };
@@ -118,6 +119,18 @@ impl Policies {
         !self.session.is_empty()
     }
 
+    /// The compiled policy a statement of an explanation came from.
+    pub(crate) fn policy(&self, set: SetKind, index: usize) -> Option<&Policy> {
+        match set {
+            SetKind::Identity => self.identity.get(index),
+            SetKind::PermissionsBoundary => self.boundary.as_ref().filter(|_| index == 0),
+            SetKind::Session => self.session.get(index),
+            SetKind::Resource => self.resource.as_ref().filter(|_| index == 0),
+            SetKind::ServiceControl(level) => self.service_control.get(level)?.get(index),
+            SetKind::ResourceControl(_) => None,
+        }
+    }
+
     fn explain(&self, request: &Request<'_>) -> Explanation {
         let identity: Vec<&Policy> = self.identity.iter().collect();
         let session: Vec<&Policy> = self.session.iter().collect();
@@ -140,47 +153,10 @@ impl Policies {
     }
 }
 
-/// AWS's `SourcePolicyType`-like name for a kind of policy. AWS's own values (`user`,
-/// `aws-managed`, ...) describe where a stored policy is attached, which a custom
-/// simulation does not know.
-pub(crate) fn source_policy_type(set: SetKind) -> &'static str {
-    match set {
-        SetKind::Identity => "identity",
-        SetKind::PermissionsBoundary => "permissionsBoundary",
-        SetKind::Session => "session",
-        SetKind::Resource => "resource",
-        SetKind::ServiceControl(_) => "serviceControl",
-        SetKind::ResourceControl(_) => "resourceControl",
-    }
-}
-
 /// Reads `ResourceOwner`/`--resource-owner`: an account ID or `arn:PARTITION:iam::ACCOUNT:root`.
 pub(crate) fn parse_resource_owner(text: &str) -> Result<String, SimulateError> {
-    let account = match text.strip_prefix("arn:") {
-        Some(rest) => {
-            let mut parts = rest.splitn(5, ':');
-            match (
-                parts.next(),
-                parts.next(),
-                parts.next(),
-                parts.next(),
-                parts.next(),
-            ) {
-                (Some(partition), Some("iam"), Some(""), Some(account), Some("root"))
-                    if !partition.is_empty() =>
-                {
-                    account
-                }
-                _ => return Err(SimulateError::ResourceOwner(text.to_string())),
-            }
-        }
-        None => text,
-    };
-    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(account.to_string())
-    } else {
-        Err(SimulateError::ResourceOwner(text.to_string()))
-    }
+    simulator::resource_owner_account(text)
+        .ok_or_else(|| SimulateError::ResourceOwner(text.to_string()))
 }
 
 /// Everything about a request but the action and the resource.

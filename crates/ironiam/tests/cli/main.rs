@@ -8,6 +8,7 @@
 
 mod batch;
 mod errors;
+mod report;
 mod simulate;
 
 use std::io::Write;

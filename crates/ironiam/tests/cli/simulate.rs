@@ -114,14 +114,19 @@ fn json_output_has_the_batch_fields_and_the_trace() {
     assert_eq!(matched.len(), 1);
     let deny = &matched[0];
     assert_eq!(deny["SourcePolicyId"], "PolicyInputList.1");
-    assert_eq!(deny["SourcePolicyType"], "identity");
+    assert_eq!(deny["SourcePolicyType"], "IAM Policy");
     assert_eq!(deny["SourcePolicyFile"], "examples/seed-000-force-mfa.json");
     assert_eq!(deny["Sid"], "DenyAllExceptListedIfNoMFA");
+    // AWS's convention: from just after the previous statement's `}` (line 30) to just
+    // after this one's.
     assert_eq!(
         deny["StartPosition"],
-        serde_json::json!({"Line": 31, "Column": 1})
+        serde_json::json!({"Line": 30, "Column": 2})
     );
-    assert_eq!(deny["EndPosition"]["Line"], 47);
+    assert_eq!(
+        deny["EndPosition"],
+        serde_json::json!({"Line": 47, "Column": 2})
+    );
     assert_eq!(
         deny["HeldBecauseAbsent"],
         serde_json::json!([{"Operator": "BoolIfExists", "Key": "aws:MultiFactorAuthPresent"}])
