@@ -18,11 +18,12 @@
 //! # Group commit
 //! *Why.* With `synchronous=FULL` every commit waits for an fsync of the
 //! WAL, and one commit per write transaction caps the file store at one
-//! fsync's worth of writes: about 1,300 `GetSessionToken` calls with MFA a
-//! second on the benchmark machine, each of which must record the code it
-//! accepted (replay protection), against 8,700 in memory. The fsync, not the
-//! work, is the cost; so concurrent write transactions share one SQLite
-//! transaction and one commit.
+//! write per fsync. Every `GetSessionToken` with MFA writes (it records the
+//! step it accepted, for replay protection): with a commit each, the file
+//! store managed 1,000 to 4,000 a second on the benchmark machine, depending
+//! on the host's fsync latency, against over 20,000 in memory (BENCHMARKS.md).
+//! The fsync, not the work, is the cost; so concurrent write transactions
+//! share one SQLite transaction and one commit.
 //!
 //! *How.* A caller takes the writer's lock. If no transaction is open it runs
 //! `BEGIN IMMEDIATE`, opening a *batch*; otherwise it joins the open one. It
