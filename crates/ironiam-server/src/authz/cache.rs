@@ -79,9 +79,11 @@ pub struct CallerSnapshot {
     /// The stored access key (its secret still sealed); `None` for temporary
     /// credentials, which live in their session token, not in the store.
     pub key: Option<ironiam_store::record::AccessKey>,
-    /// For temporary credentials, a digest of the session token they came with: a
-    /// cached snapshot serves only requests that carry the same token.
-    pub token_digest: Option<[u8; 32]>,
+    /// For temporary credentials, the session token they came with: a cached snapshot
+    /// serves only requests that carry the same token. (Kept whole rather than as a
+    /// digest: comparing it costs less than hashing it on every request, and it holds
+    /// nothing the snapshot's unsealed secret does not.)
+    pub token: Option<Arc<str>>,
     /// The secret, unsealed, for SigV4.
     pub secret: ironiam_protocol::sigv4::SecretKey,
     /// The caller.

@@ -5,7 +5,9 @@
 //! console's API calls) authenticates here, so a caller is the same principal with
 //! the same context whichever endpoint it calls.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use axum::http::request::Parts;
 use ironiam_policy::Caller;
@@ -81,17 +83,16 @@ pub fn authenticate(
     // Why a temporary key was refused, reported instead of the generic error.
     let refused: RefCell<Option<ApiError>> = RefCell::new(None);
     let token = security_token(parts);
-    let token_digest = token.as_deref().map(|t| sha256(t.as_bytes()));
     let lookup = |id: &str| -> Option<SecretKey> {
         if let Some(snapshot) = state.callers.get(id)
-            && snapshot.token_digest == token_digest
+            && snapshot.token.as_deref() == token.as_deref()
         {
             let secret = snapshot.secret.clone();
             *found.borrow_mut() = Some(snapshot);
             return Some(secret);
         }
         if id.starts_with(token::SESSION_KEY_PREFIX) {
-            return match session_snapshot(state, id, token.as_deref(), token_digest, now) {
+            return match session_snapshot(state, id, token.as_deref(), now) {
                 Ok(snapshot) => {
                     let secret = snapshot.secret.clone();
                     *found.borrow_mut() = Some(snapshot);
@@ -125,7 +126,7 @@ pub fn authenticate(
             secret: secret.clone(),
             principal,
             policies: None,
-            token_digest: None,
+            token: None,
         });
         Some(secret)
     };
@@ -202,9 +203,9 @@ fn record_last_used(
 
 /// The session token sent with the request: the `X-Amz-Security-Token` header, or
 /// the query parameter of a presigned URL.
-fn security_token(parts: &Parts) -> Option<String> {
+fn security_token(parts: &Parts) -> Option<Cow<'_, str>> {
     if let Some(value) = parts.headers.get("x-amz-security-token") {
-        return value.to_str().ok().map(str::to_owned);
+        return value.to_str().ok().map(Cow::Borrowed);
     }
     parts
         .uri
@@ -214,11 +215,7 @@ fn security_token(parts: &Parts) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(name, _)| *name == "X-Amz-Security-Token")
         .and_then(|(_, value)| form_decode(value.as_bytes()).ok())
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes).into()
+        .map(Cow::Owned)
 }
 
 /// The snapshot of a temporary key: its token opened, its subject still present.
@@ -226,7 +223,7 @@ fn session_snapshot(
     state: &AppState,
     key_id: &str,
     token: Option<&str>,
-    token_digest: Option<[u8; 32]>,
+
     now: UnixTime,
 ) -> Result<CallerSnapshot, ApiError> {
     let claims = token
@@ -244,7 +241,7 @@ fn session_snapshot(
         secret: SecretKey::new(claims.secret.as_str()),
         principal,
         policies: None,
-        token_digest,
+        token: token.map(Arc::from),
     })
 }
 
