@@ -222,3 +222,23 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+/// A fresh request ID in AWS's UUID form: the `x-amzn-RequestId` of every API answer
+/// and the `requestID` of audit records made outside a request.
+pub fn new_request_id() -> String {
+    use ironiam_store::id::{OsRandom, RandomSource};
+    let mut bytes = [0u8; 16];
+    if OsRandom.fill(&mut bytes).is_err() {
+        return "00000000-0000-4000-8000-000000000000".to_owned();
+    }
+    let hex = ironiam_protocol::encoding::hex_lower(&bytes);
+    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0..8),
+        part(8..12),
+        part(12..16),
+        part(16..20),
+        part(20..32)
+    )
+}

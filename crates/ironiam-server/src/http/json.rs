@@ -21,7 +21,6 @@ use ironiam_policy::ContextValue;
 use ironiam_protocol::json::{self as protocol, CONTENT_TYPE_1_1, TARGET_HEADER};
 use ironiam_protocol::model::{InputError, Model, ModelError, Operation, ValidationErrors, Value};
 use ironiam_protocol::time::UnixTime;
-use ironiam_store::id::{OsRandom, RandomSource};
 use ironiam_store::{StoreExt, Transaction};
 
 use super::authenticate::{Authenticated, authenticate};
@@ -173,7 +172,7 @@ struct Outcome {
 
 pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
     let started = Instant::now();
-    let request_id = new_request_id();
+    let request_id = super::new_request_id();
     let (parts, body) = request.into_parts();
     let peer = parts
         .extensions
@@ -397,22 +396,4 @@ fn pipeline(
         state.callers.bump();
     }
     Ok(outcome?.to_string())
-}
-
-/// A fresh request ID in AWS's UUID form.
-pub(super) fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    if OsRandom.fill(&mut bytes).is_err() {
-        return "00000000-0000-4000-8000-000000000000".to_owned();
-    }
-    let hex = ironiam_protocol::encoding::hex_lower(&bytes);
-    let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default().to_owned();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0, 8),
-        part(8, 12),
-        part(12, 16),
-        part(16, 20),
-        part(20, 32)
-    )
 }

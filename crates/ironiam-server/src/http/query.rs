@@ -13,7 +13,6 @@ use ironiam_protocol::model::Model;
 use ironiam_protocol::query::{QueryError, QueryParams};
 use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, STS_NAMESPACE, XmlWriter};
 use ironiam_store::StoreExt;
-use ironiam_store::id::{OsRandom, RandomSource};
 
 use super::authenticate::{Authenticated, authenticate};
 use super::error::ApiError;
@@ -92,7 +91,7 @@ struct Outcome {
 
 pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>) -> Response {
     let started = Instant::now();
-    let request_id = new_request_id();
+    let request_id = super::new_request_id();
     let (parts, body) = request.into_parts();
     let peer = parts
         .extensions
@@ -373,21 +372,4 @@ fn pipeline(
     out.push_str(&result);
     out.push_str(&format!("</{wrapper}>{meta}</{response}>"));
     Ok(out)
-}
-
-fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    if OsRandom.fill(&mut bytes).is_err() {
-        return "00000000-0000-4000-8000-000000000000".to_owned();
-    }
-    let hex = ironiam_protocol::encoding::hex_lower(&bytes);
-    let part = |a: usize, b: usize| hex.get(a..b).unwrap_or_default().to_owned();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0, 8),
-        part(8, 12),
-        part(12, 16),
-        part(16, 20),
-        part(20, 32)
-    )
 }

@@ -10,7 +10,6 @@
 
 use ironiam_mfa::{MfaState, VerifyError};
 use ironiam_store::StoreExt;
-use ironiam_store::id::{OsRandom, RandomSource};
 use ironiam_store::record::KeyOwner;
 
 use super::policy;
@@ -109,7 +108,9 @@ pub(super) fn record(
         source_ip_address: origin.source_ip.unwrap_or_default().to_owned(),
         user_agent: origin.user_agent.unwrap_or_default().to_owned(),
         user_identity: Some(identity(state, account_id, owner)),
-        request_id: origin.request_id.map_or_else(new_request_id, str::to_owned),
+        request_id: origin
+            .request_id
+            .map_or_else(crate::http::new_request_id, str::to_owned),
         error_code: Some(error_code.to_owned()),
         error_message: Some(failure.describe(serial_number)),
         decision: "none".to_owned(),
@@ -152,22 +153,4 @@ fn identity(state: &AppState, account_id: &str, owner: &KeyOwner) -> UserIdentit
             }
         }
     }
-}
-
-/// A request-ID-shaped random identifier for records made outside a request.
-fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    if OsRandom.fill(&mut bytes).is_err() {
-        return "00000000-0000-4000-8000-000000000000".to_owned();
-    }
-    let hex = ironiam_protocol::encoding::hex_lower(&bytes);
-    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
-    )
 }

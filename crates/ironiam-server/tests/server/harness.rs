@@ -153,3 +153,59 @@ impl Harness {
         )
     }
 }
+
+/// Signs a POST form request for `service` (`iam`, `sts`) at `time`, with the session
+/// token, when there is one, as a signed header (as the AWS CLI sends it).
+pub fn signed_with(
+    service: &str,
+    body: &str,
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    time: i64,
+) -> Request<Body> {
+    let amz_date = UnixTime::from_secs(time).to_amz_date();
+    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
+    let host = format!("{service}.amazonaws.com");
+    let mut headers = vec![
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+        ("host", host.as_str()),
+        ("x-amz-date", amz_date.as_str()),
+    ];
+    if let Some(token) = token {
+        headers.push(("x-amz-security-token", token));
+    }
+    let signed_headers = headers
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(";");
+    let authorization = |signature: &str| {
+        format!(
+            "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed_headers}, Signature={signature}"
+        )
+    };
+    let placeholder = authorization(&"0".repeat(64));
+    let mut with_auth = headers.clone();
+    with_auth.push(("authorization", placeholder.as_str()));
+    let inputs = sigv4::prepare(&sigv4::Request {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &with_auth,
+        body: body.as_bytes(),
+    })
+    .unwrap();
+    let signature = inputs.signature_for(&SecretKey::new(secret)).unwrap();
+    let mut builder = Request::builder().method("POST").uri("/");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .header("authorization", authorization(&signature))
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}

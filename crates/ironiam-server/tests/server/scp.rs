@@ -8,8 +8,6 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Request;
-use ironiam_protocol::sigv4::{self, SecretKey};
-use ironiam_protocol::time::UnixTime;
 use ironiam_server::clock::{Clock, FixedClock};
 use ironiam_server::config::AuditTarget;
 use ironiam_server::{AppState, Config, router};
@@ -434,54 +432,9 @@ async fn a_restart_keeps_serving_the_management_account() {
     assert_eq!(state.account_id, management);
 }
 
-/// Signs a Query request for `service` with temporary credentials (the session token
-/// as a signed header).
+/// Signs a Query request for `service` with temporary credentials.
 fn signed_session(service: &str, body: &str, creds: &[String; 3], time: i64) -> Request<Body> {
-    let amz_date = UnixTime::from_secs(time).to_amz_date();
-    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
-    let host = format!("{service}.amazonaws.com");
-    let headers = [
-        (
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ),
-        ("host", host.as_str()),
-        ("x-amz-date", amz_date.as_str()),
-        ("x-amz-security-token", creds[2].as_str()),
-    ];
-    let signed_headers = "content-type;host;x-amz-date;x-amz-security-token";
-    let placeholder = format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={}",
-        creds[0],
-        "0".repeat(64)
-    );
-    let mut with_auth = headers.to_vec();
-    with_auth.push(("authorization", placeholder.as_str()));
-    let inputs = sigv4::prepare(&sigv4::Request {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &with_auth,
-        body: body.as_bytes(),
-    })
-    .unwrap();
-    let signature = inputs
-        .signature_for(&SecretKey::new(creds[1].as_str()))
-        .unwrap();
-    let mut builder = Request::builder().method("POST").uri("/");
-    for (name, value) in headers {
-        builder = builder.header(name, value);
-    }
-    builder
-        .header(
-            "authorization",
-            format!(
-                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-                creds[0]
-            ),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+    signed_with(service, body, &creds[0], &creds[1], Some(&creds[2]), time)
 }
 
 #[tokio::test]
@@ -531,50 +484,7 @@ async fn a_role_session_in_a_member_account_is_bound() {
 
 /// Signs a Query request for `service` with long-term keys.
 fn signed_long_term(service: &str, body: &str, key: &(String, String), time: i64) -> Request<Body> {
-    let amz_date = UnixTime::from_secs(time).to_amz_date();
-    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
-    let host = format!("{service}.amazonaws.com");
-    let headers = [
-        (
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ),
-        ("host", host.as_str()),
-        ("x-amz-date", amz_date.as_str()),
-    ];
-    let signed_headers = "content-type;host;x-amz-date";
-    let placeholder = format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={}",
-        key.0,
-        "0".repeat(64)
-    );
-    let mut with_auth = headers.to_vec();
-    with_auth.push(("authorization", placeholder.as_str()));
-    let inputs = sigv4::prepare(&sigv4::Request {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &with_auth,
-        body: body.as_bytes(),
-    })
-    .unwrap();
-    let signature = inputs
-        .signature_for(&SecretKey::new(key.1.as_str()))
-        .unwrap();
-    let mut builder = Request::builder().method("POST").uri("/");
-    for (name, value) in headers {
-        builder = builder.header(name, value);
-    }
-    builder
-        .header(
-            "authorization",
-            format!(
-                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-                key.0
-            ),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+    signed_with(service, body, &key.0, &key.1, None, time)
 }
 
 #[tokio::test]

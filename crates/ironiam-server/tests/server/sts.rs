@@ -3,8 +3,6 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use ironiam_protocol::sigv4::{self, SecretKey};
-use ironiam_protocol::time::UnixTime;
 use ironiam_server::clock::Clock;
 
 use crate::harness::*;
@@ -25,56 +23,15 @@ fn root_creds() -> Creds {
     }
 }
 
-/// Signs a POST form request for `service`, with the session token as a signed header.
 fn signed_for(service: &str, body: &str, creds: &Creds, time: i64) -> Request<Body> {
-    let amz_date = UnixTime::from_secs(time).to_amz_date();
-    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
-    let host = format!("{service}.amazonaws.com");
-    let mut headers = vec![
-        (
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ),
-        ("host", host.as_str()),
-        ("x-amz-date", amz_date.as_str()),
-    ];
-    if let Some(token) = &creds.token {
-        headers.push(("x-amz-security-token", token.as_str()));
-    }
-    let names: Vec<&str> = headers.iter().map(|(n, _)| *n).collect();
-    let signed_headers = names.join(";");
-    let placeholder = format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={}",
-        creds.id,
-        "0".repeat(64)
-    );
-    let mut with_auth = headers.clone();
-    with_auth.push(("authorization", placeholder.as_str()));
-    let inputs = sigv4::prepare(&sigv4::Request {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &with_auth,
-        body: body.as_bytes(),
-    })
-    .unwrap();
-    let signature = inputs
-        .signature_for(&SecretKey::new(creds.secret.as_str()))
-        .unwrap();
-    let mut builder = Request::builder().method("POST").uri("/");
-    for (name, value) in &headers {
-        builder = builder.header(*name, *value);
-    }
-    builder
-        .header(
-            "authorization",
-            format!(
-                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-                creds.id
-            ),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+    signed_with(
+        service,
+        body,
+        &creds.id,
+        &creds.secret,
+        creds.token.as_deref(),
+        time,
+    )
 }
 
 async fn sts(h: &Harness, creds: &Creds, action: &str, params: &[(&str, &str)]) -> Reply {
