@@ -95,6 +95,38 @@ pub(crate) fn attachable_policies(
         .collect())
 }
 
+/// A `List*AttachedPolicies` answer as a table: each policy links to its page and has
+/// a Detach button posting to `{href}/detach`.
+pub(crate) fn attached_policies_table(
+    listed: &Node,
+    caption: &str,
+    href: &str,
+    csrf: &str,
+) -> String {
+    let rows: Vec<Vec<String>> = listed
+        .members("AttachedPolicies")
+        .map(|p| {
+            let arn = p.text_of("PolicyArn");
+            let policy = p.text_of("PolicyName");
+            vec![
+                html::link(
+                    &format!("/console/policies/view?arn={}", html::url_part(arn)),
+                    policy,
+                ),
+                html::action_button(
+                    &format!("{href}/detach"),
+                    csrf,
+                    &[("policy", arn)],
+                    "Detach",
+                    &format!("Detach {policy}"),
+                    true,
+                ),
+            ]
+        })
+        .collect();
+    html::table(caption, &["Policy", "Actions"], &rows)
+}
+
 /// The account's group names, for the membership forms.
 pub(crate) fn group_names(caller: &super::caller::Caller<'_>) -> Result<Vec<String>, CallError> {
     let listed = caller.call("ListGroups", &[("MaxItems", "1000")])?;

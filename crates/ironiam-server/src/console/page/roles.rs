@@ -8,7 +8,9 @@ use super::super::caller::CallError;
 use super::super::html::{self, Page, esc, url_part};
 use super::super::{ConsoleError, Ctx, Reply};
 use super::policies::document_errors;
-use super::{after, attachable_policies, cell, denied_page, failure, when};
+use super::{
+    after, attachable_policies, attached_policies_table, cell, denied_page, failure, when,
+};
 use crate::http::error::ApiError;
 
 /// `/console/roles...`.
@@ -175,31 +177,11 @@ fn detail(
     let mut policies = String::new();
     match caller.call("ListAttachedRolePolicies", &[("RoleName", name)]) {
         Ok(listed) => {
-            let rows: Vec<Vec<String>> = listed
-                .members("AttachedPolicies")
-                .map(|p| {
-                    let arn = p.text_of("PolicyArn");
-                    let policy = p.text_of("PolicyName");
-                    vec![
-                        html::link(
-                            &format!("/console/policies/view?arn={}", url_part(arn)),
-                            policy,
-                        ),
-                        html::action_button(
-                            &format!("{href}/detach"),
-                            csrf,
-                            &[("policy", arn)],
-                            "Detach",
-                            &format!("Detach {policy}"),
-                            true,
-                        ),
-                    ]
-                })
-                .collect();
-            policies.push_str(&html::table(
+            policies.push_str(&attached_policies_table(
+                &listed,
                 "Attached policies",
-                &["Policy", "Actions"],
-                &rows,
+                &href,
+                csrf,
             ));
         }
         Err(err) => policies.push_str(&failure("list the role's policies", &err)),

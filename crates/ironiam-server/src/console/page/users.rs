@@ -9,7 +9,10 @@ use super::super::caller::{CallError, Caller};
 use super::super::html::{self, Page, esc, url_part};
 use super::super::{ConsoleError, Ctx, Reply};
 use super::credentials::new_key_page;
-use super::{after, attachable_policies, cell, denied_page, failure, group_names, when};
+use super::{
+    after, attachable_policies, attached_policies_table, cell, denied_page, failure, group_names,
+    when,
+};
 use crate::http::error::ApiError;
 
 /// The policy AWS attaches when an administrator requires a new password at next
@@ -413,31 +416,11 @@ fn attached_section(ctx: &Ctx<'_>, caller: &Caller<'_>, name: &str, href: &str) 
     let mut out = String::new();
     match caller.call("ListAttachedUserPolicies", &[("UserName", name)]) {
         Ok(listed) => {
-            let rows: Vec<Vec<String>> = listed
-                .members("AttachedPolicies")
-                .map(|p| {
-                    let arn = p.text_of("PolicyArn");
-                    let policy = p.text_of("PolicyName");
-                    vec![
-                        html::link(
-                            &format!("/console/policies/view?arn={}", url_part(arn)),
-                            policy,
-                        ),
-                        html::action_button(
-                            &format!("{href}/detach"),
-                            csrf,
-                            &[("policy", arn)],
-                            "Detach",
-                            &format!("Detach {policy}"),
-                            true,
-                        ),
-                    ]
-                })
-                .collect();
-            out.push_str(&html::table(
+            out.push_str(&attached_policies_table(
+                &listed,
                 "Attached directly",
-                &["Policy", "Actions"],
-                &rows,
+                href,
+                csrf,
             ));
         }
         Err(err) => out.push_str(&failure("list this user's attached policies", &err)),
