@@ -28,6 +28,8 @@ use std::sync::LazyLock;
 use ironiam_protocol::model::Value;
 use ironiam_protocol::xml::XmlWriter;
 
+use ironiam_store::record::{KeyOwner, User};
+
 use crate::authz::Principal;
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -51,6 +53,25 @@ impl OpCtx<'_> {
     /// The account the call acts in.
     pub fn account(&self) -> &str {
         &self.principal.account_id
+    }
+
+    /// The owner of the caller's own credentials, for the calls whose `UserName`
+    /// is optional and means "the caller" when omitted (access keys, MFA devices).
+    ///
+    /// Only the root user acts on the root user's credentials this way; a role
+    /// session has no credentials of its own and gets AWS's ValidationError, so
+    /// that no role (whatever its policies say) can reach root's keys or MFA.
+    ///
+    /// # Errors
+    /// `ValidationError` for a role session.
+    pub fn own_credentials(&self) -> Result<(KeyOwner, Option<&User>), ApiError> {
+        match (&self.principal.user, &self.principal.role) {
+            (Some(user), _) => Ok((KeyOwner::User(user.id.clone()), Some(user))),
+            (None, None) => Ok((KeyOwner::Root, None)),
+            (None, Some(_)) => Err(ApiError::Validation(
+                "Must specify userName when calling with non-User credentials".to_owned(),
+            )),
+        }
     }
 }
 

@@ -182,11 +182,16 @@ enum Checked {
 /// already assigned, to anyone; `LimitExceeded` when the owner already has
 /// [`MAX_DEVICES_PER_OWNER`] devices; `InvalidAuthenticationCode` when the
 /// codes do not verify or the device is locked (also audited).
+///
+/// `caller_id` is the caller's `aws:userid`: only the device's creator's
+/// failures count towards its lockout ([`counts_failures`]).
+#[expect(clippy::too_many_arguments, reason = "the attempt's parts")]
 pub fn enable(
     state: &AppState,
     origin: &Origin<'_>,
     account_id: &str,
     owner: &KeyOwner,
+    caller_id: &str,
     serial_number: &str,
     codes: (&str, &str),
     now: i64,
@@ -203,7 +208,8 @@ pub fn enable(
                 "Cannot exceed quota for MFADevicesPerUser: {MAX_DEVICES_PER_OWNER}."
             )));
         }
-        synchronize(state, tx, device, codes, now, Some(owner))
+        let counted = counts_failures(&device, account_id, caller_id);
+        synchronize(state, tx, device, codes, now, Some(owner), counted)
     })?;
     finish_sync(
         state,
@@ -221,19 +227,23 @@ pub fn enable(
 ///
 /// # Errors
 /// `NoSuchEntity` for an unknown device or one not assigned to `owner`;
-/// `InvalidAuthenticationCode` as for [`enable`].
+/// `InvalidAuthenticationCode` as for [`enable`]. Only the owner's own
+/// failures count towards the lockout ([`counts_failures`]).
+#[expect(clippy::too_many_arguments, reason = "the attempt's parts")]
 pub fn resync(
     state: &AppState,
     origin: &Origin<'_>,
     account_id: &str,
     owner: &KeyOwner,
+    caller_id: &str,
     serial_number: &str,
     codes: (&str, &str),
     now: i64,
 ) -> Result<VirtualMfaDevice, ApiError> {
     let synced = state.store.write(|tx| -> Result<Synced, ApiError> {
         let device = assigned_device(tx, account_id, owner, serial_number)?;
-        synchronize(state, tx, device, codes, now, None)
+        let counted = counts_failures(&device, account_id, caller_id);
+        synchronize(state, tx, device, codes, now, None, counted)
     })?;
     finish_sync(
         state,
@@ -310,6 +320,9 @@ impl std::fmt::Debug for NewDevice {
 /// `CreateVirtualMFADevice`. The QR code's label is `NAME@ALIAS` (or
 /// `NAME@ACCOUNT-ID` without an alias), as AWS labels it.
 ///
+/// `creator_id` is the creating caller's `aws:userid`, kept so that only its
+/// failed codes count towards the lockout while the device is unassigned.
+///
 /// # Errors
 /// `EntityAlreadyExists` for a taken path and name; `LimitExceeded` past
 /// [`MAX_DEVICES_PER_ACCOUNT`]; `ValidationError` when the serial number
@@ -317,6 +330,7 @@ impl std::fmt::Debug for NewDevice {
 pub fn create(
     state: &AppState,
     account_id: &str,
+    creator_id: &str,
     name: &str,
     path: &str,
     tags: Vec<Tag>,
@@ -344,6 +358,7 @@ pub fn create(
         create_date: Timestamp::from_secs(now),
         assignment: None,
         verification: MfaVerification::default(),
+        creator: Some(creator_id.to_owned()),
     };
     let alias = state.store.write(|tx| -> Result<Option<String>, ApiError> {
         if tx.mfa_device_counts(account_id)?.total >= MAX_DEVICES_PER_ACCOUNT {
@@ -372,8 +387,28 @@ struct Synced {
     refused: Option<(VerifyError, MfaState)>,
 }
 
+/// Whether a failed code from `caller_id` counts towards `device`'s lockout.
+///
+/// The lockout exists to stop the device's own holder being brute-forced, and must
+/// not let anyone else lock a device they do not hold (docs/mfa.md): an assigned
+/// device counts only its owner's failures (a user, or the root user, whose
+/// `aws:userid` is the account ID); an unassigned one only its creator's. Other
+/// callers' failures are refused and audited, but leave the device's state alone.
+/// That costs no protection: enabling or resynchronizing needs two consecutive
+/// codes of an unknown seed, about 2 × 10⁻¹¹ per attempt within the ±10-step window.
+fn counts_failures(device: &VirtualMfaDevice, account_id: &str, caller_id: &str) -> bool {
+    match &device.assignment {
+        Some(assignment) => match &assignment.owner {
+            KeyOwner::User(id) => id == caller_id,
+            KeyOwner::Root => account_id == caller_id,
+        },
+        None => device.creator.as_deref() == Some(caller_id),
+    }
+}
+
 /// Checks two consecutive codes against `device` and stores the new state,
-/// assigning the device to `assign_to` when they verify.
+/// assigning the device to `assign_to` when they verify. A failure's new state
+/// (its count and any lock) is stored only when `counted`.
 fn synchronize(
     state: &AppState,
     tx: &mut dyn Transaction,
@@ -381,6 +416,7 @@ fn synchronize(
     (code1, code2): (&str, &str),
     now: i64,
     assign_to: Option<&KeyOwner>,
+    counted: bool,
 ) -> Result<Synced, ApiError> {
     let seed = open_seed(state, &device)?;
     let outcome = policy().synchronize(
@@ -397,10 +433,21 @@ fn synchronize(
         }),
         _ => None,
     };
-    let device = store_state(tx, &device, outcome.state, assignment)?;
+    let kept = outcome.result.is_ok() || counted;
+    let device = if kept {
+        store_state(tx, &device, outcome.state, assignment)?
+    } else {
+        device
+    };
+    // The audit record reports the device's state as stored.
+    let state_after = if kept {
+        outcome.state
+    } else {
+        mfa_state(&device.verification)
+    };
     Ok(Synced {
         device,
-        refused: outcome.result.err().map(|error| (error, outcome.state)),
+        refused: outcome.result.err().map(|error| (error, state_after)),
     })
 }
 

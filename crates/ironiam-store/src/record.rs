@@ -470,6 +470,10 @@ pub struct VirtualMfaDevice {
     pub assignment: Option<MfaAssignment>,
     /// Drift, replay and lockout state.
     pub verification: MfaVerification,
+    /// The `aws:userid` of the principal that created the device; `None` for devices
+    /// created before ironiam recorded it. While the device is unassigned, only its
+    /// creator's failed codes count towards its lockout.
+    pub creator: Option<String>,
 }
 
 /// Counts of an account's virtual MFA devices, for `GetAccountSummary`.

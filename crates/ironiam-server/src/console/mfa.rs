@@ -72,6 +72,8 @@ pub(crate) fn enable_for_root(
         &origin,
         account_id,
         &KeyOwner::Root,
+        // The root user's `aws:userid` is its account ID.
+        account_id,
         serial,
         codes,
         ctx.now,

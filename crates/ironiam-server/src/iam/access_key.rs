@@ -26,14 +26,11 @@ fn owner(
             let user = tx.get_user(ctx.account(), name)?;
             Ok((KeyOwner::User(user.id), user.name))
         }
-        None => match (&ctx.principal.user, ctx.principal.key_owner()) {
-            (Some(user), _) => Ok((KeyOwner::User(user.id.clone()), user.name.clone())),
-            (None, Some(KeyOwner::Root)) => Ok((KeyOwner::Root, ctx.account().to_owned())),
-            // A role session has no access keys of its own.
-            _ => Err(ApiError::Validation(
-                "Must specify userName when calling with non-User credentials".to_owned(),
-            )),
-        },
+        None => {
+            let (owner, user) = ctx.own_credentials()?;
+            let name = user.map_or_else(|| ctx.account().to_owned(), |u| u.name.clone());
+            Ok((owner, name))
+        }
     }
 }
 

@@ -9,7 +9,9 @@
 //! the API assigns devices to IAM users only; the root user's device is
 //! assigned in the console (ironiam's console calls [`crate::mfa::enable`]
 //! with the root owner). Callers may omit `UserName` on DeactivateMFADevice
-//! and ListMFADevices to mean themselves, the root user included.
+//! and ListMFADevices to mean themselves: a user, or the root user calling as
+//! root. A role session has no devices and must name a user, as on AWS, so no
+//! role reaches the root user's MFA whatever its policies allow.
 
 use ironiam_protocol::encoding::base64_encode;
 use ironiam_protocol::model::Value;
@@ -24,7 +26,8 @@ use crate::http::error::ApiError;
 use crate::mfa::{self, Origin};
 use crate::time::iso8601;
 
-/// Whose devices a call is about: the named user, or else the caller.
+/// Whose devices a call is about: the named user, or else the caller (root only
+/// for the root user itself; a role session must name a user).
 fn owner(ctx: &OpCtx<'_>, input: &Value) -> Result<(KeyOwner, Option<User>), ApiError> {
     match input.str_member("UserName") {
         Some(name) => {
@@ -32,10 +35,10 @@ fn owner(ctx: &OpCtx<'_>, input: &Value) -> Result<(KeyOwner, Option<User>), Api
             let user = ctx.state.store.read(|tx| tx.get_user(&account, name))?;
             Ok((KeyOwner::User(user.id.clone()), Some(user)))
         }
-        None => Ok(match &ctx.principal.user {
-            Some(user) => (KeyOwner::User(user.id.clone()), Some(user.clone())),
-            None => (KeyOwner::Root, None),
-        }),
+        None => {
+            let (owner, user) = ctx.own_credentials()?;
+            Ok((owner, user.cloned()))
+        }
     }
 }
 
@@ -63,7 +66,8 @@ pub(super) fn create(
     let new_tags = tags(input);
     check_new(&new_tags)?;
     let account = ctx.account().to_owned();
-    let created = mfa::create(ctx.state, &account, name, path, new_tags, ctx.now)?;
+    let creator = ctx.principal.user_id();
+    let created = mfa::create(ctx.state, &account, &creator, name, path, new_tags, ctx.now)?;
     // Both are blobs (`BootstrapDatum`), which the Query protocol carries in
     // base64: the base32 seed's text, and the PNG's bytes.
     w.start("VirtualMFADevice")
@@ -93,6 +97,7 @@ pub(super) fn enable(
         &origin("EnableMFADevice"),
         &account,
         &owner,
+        &ctx.principal.user_id(),
         serial,
         codes,
         ctx.now,
@@ -115,6 +120,7 @@ pub(super) fn resync(
         &origin("ResyncMFADevice"),
         &account,
         &owner,
+        &ctx.principal.user_id(),
         serial,
         codes,
         ctx.now,

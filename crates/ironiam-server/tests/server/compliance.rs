@@ -324,6 +324,7 @@ async fn account_rules_follow_the_password_policy_and_root_mfa() {
         &ironiam_server::mfa::Origin::default(),
         ACCOUNT,
         &KeyOwner::Root,
+        ACCOUNT,
         &serial,
         (k.code(STEP - 1), k.code(STEP)),
         NOW,

@@ -75,6 +75,7 @@ async fn account_summary_has_every_key_and_counts_mfa_devices() {
         &mfa::Origin::default(),
         ACCOUNT,
         &KeyOwner::Root,
+        ACCOUNT,
         &root,
         (k.code(STEP - 1), k.code(STEP)),
         NOW,

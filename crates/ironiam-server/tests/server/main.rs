@@ -21,6 +21,7 @@ mod mfa;
 mod mfa_seeds;
 mod operations;
 mod organizations;
+mod own_credentials;
 mod passwords;
 mod roles;
 mod scp;

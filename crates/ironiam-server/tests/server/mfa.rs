@@ -81,6 +81,8 @@ pub fn provision(h: &Harness, index: usize, name: &str) -> String {
         create_date: Timestamp::from_secs(NOW),
         assignment: None,
         verification: MfaVerification::default(),
+        // Created by the root user, as an administrator would for a user.
+        creator: Some(ACCOUNT.to_owned()),
     };
     h.state
         .store
@@ -638,6 +640,7 @@ async fn the_root_user_can_hold_a_device() {
         &mfa::Origin::default(),
         ACCOUNT,
         &KeyOwner::Root,
+        ACCOUNT,
         &serial,
         (k.code(STEP - 1), k.code(STEP)),
         NOW,

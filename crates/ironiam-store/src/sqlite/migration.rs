@@ -34,6 +34,11 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
         "compliance",
         include_str!("../../migrations/0007_compliance.sql"),
     ),
+    (
+        10,
+        "mfa_creator",
+        include_str!("../../migrations/0010_mfa_creator.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows: the highest listed, so that the

@@ -212,7 +212,7 @@ pub(super) fn profile_row(row: &Row<'_>) -> rusqlite::Result<LoginProfile> {
 
 pub(super) const MFA_COLS: &str = "d.serial_number, d.account_id, d.name, d.path, d.seed, d.tags, \
     d.create_date, d.user_id, d.assigned_to_root, d.enable_date, d.drift, d.last_step, \
-    d.failures, d.locked_until";
+    d.failures, d.locked_until, d.creator";
 
 pub(super) fn mfa_row(row: &Row<'_>) -> rusqlite::Result<VirtualMfaDevice> {
     let user_id: Option<String> = row.get(7)?;
@@ -257,6 +257,7 @@ pub(super) fn mfa_row(row: &Row<'_>) -> rusqlite::Result<VirtualMfaDevice> {
             failures: row.get(12)?,
             locked_until: row.get(13)?,
         },
+        creator: row.get(14)?,
     })
 }
 

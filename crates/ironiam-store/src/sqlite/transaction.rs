@@ -1140,8 +1140,8 @@ impl Transaction for SqliteTransaction<'_> {
         self.execute(
             "INSERT INTO virtual_mfa_device (serial_number, serial_key, account_id, name, path,
                  seed, tags, create_date, user_id, assigned_to_root, enable_date, drift,
-                 last_step, failures, locked_until)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 last_step, failures, locked_until, creator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 device.serial_number,
                 name_key(&device.serial_number),
@@ -1158,6 +1158,7 @@ impl Transaction for SqliteTransaction<'_> {
                 step_column(v.last_step)?,
                 v.failures,
                 v.locked_until,
+                device.creator,
             ],
         )
         .map_err(|err| {

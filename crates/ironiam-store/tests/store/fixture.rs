@@ -164,6 +164,10 @@ pub fn is_already_exists(err: &StoreError) -> bool {
     matches!(err, StoreError::AlreadyExists { .. })
 }
 
+/// The schema version a freshly migrated store reports: the highest migration
+/// number (they need not be consecutive: branches add theirs independently).
+pub const SCHEMA_VERSION: u32 = 10;
+
 pub fn is_not_found(err: &StoreError) -> bool {
     matches!(err, StoreError::NotFound { .. })
 }
@@ -181,6 +185,8 @@ pub fn mfa_device(name: &str) -> VirtualMfaDevice {
         create_date: NOW,
         assignment: None,
         verification: MfaVerification::default(),
+        // Round-trips through every backend (the CRUD test compares whole records).
+        creator: Some("AIDACREATOREXAMPLE".to_owned()),
     }
 }
 

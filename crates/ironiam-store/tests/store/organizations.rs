@@ -655,7 +655,7 @@ fn migration_4_keeps_managed_policies_versions_and_attachments() {
         .unwrap();
     }
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let kept = store
         .read(|tx| tx.get_policy(ACCOUNT, "arn:aws:iam::aws:policy/Kept"))
         .unwrap();

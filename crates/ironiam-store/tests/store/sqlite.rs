@@ -33,16 +33,16 @@ fn writes_survive_reopen() {
 fn migrations_apply_once_and_reopen_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     drop(store);
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 6, "migrations 1, 2, 3, 4, 6 and 7");
+    assert_eq!(rows, 7, "migrations 1, 2, 3, 4, 6, 7 and 10");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -66,7 +66,7 @@ fn newer_schema_is_refused() {
             err,
             StoreError::SchemaTooNew {
                 found: 99,
-                supported: 7
+                supported: SCHEMA_VERSION
             }
         ),
         "{err:?}"
@@ -80,7 +80,7 @@ fn reset_empties_memory_store_and_is_refused_on_disk() {
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
     store.reset().unwrap();
     assert!(store.read(|tx| tx.list_accounts()).unwrap().is_empty());
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     seed(&store);
     store.write(|tx| tx.insert_user(&user("temp"))).unwrap();
 
@@ -157,7 +157,7 @@ fn migration_2_keeps_existing_login_profiles() {
         .unwrap();
     }
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let profile = store.read(|tx| tx.get_login_profile("AIDAOLD")).unwrap();
     assert!(profile.password_reset_required);
     assert!(profile.password_history.is_empty());
@@ -243,7 +243,7 @@ fn migration_3_adds_mfa_tables_to_a_version_2_database() {
         .unwrap();
     }
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let mut device = mfa_device("alice");
     device.assignment = Some(MfaAssignment {
         owner: KeyOwner::User("AIDAALICE".to_owned()),
@@ -265,7 +265,7 @@ fn read_only_open_reads_beside_a_writer_and_refuses_writes() {
     seed(&writer);
     writer.write(|tx| tx.insert_user(&user("alice"))).unwrap();
     let reader = SqliteStore::open_read_only(dir.path()).unwrap();
-    assert_eq!(reader.schema_version().unwrap(), 7);
+    assert_eq!(reader.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(
         reader
             .read(|tx| tx.get_user(ACCOUNT, "alice"))
@@ -305,16 +305,19 @@ fn read_only_open_needs_an_existing_database_at_this_schema() {
 
     drop(SqliteStore::open(dir.path()).unwrap());
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    conn.execute("DELETE FROM schema_migration WHERE version = 7", [])
-        .unwrap();
+    conn.execute(
+        "DELETE FROM schema_migration WHERE version = ?1",
+        [SCHEMA_VERSION],
+    )
+    .unwrap();
     drop(conn);
     let err = SqliteStore::open_read_only(dir.path()).unwrap_err();
     assert!(
         matches!(
             err,
             StoreError::SchemaTooOld {
-                found: 6,
-                required: 7
+                found: 7,
+                required: SCHEMA_VERSION
             }
         ),
         "{err:?}"

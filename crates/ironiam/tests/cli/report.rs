@@ -78,6 +78,7 @@ fn with_mfa(tx: &mut dyn Transaction, account: &str, owner: KeyOwner, name: &str
             enable_date: Timestamp::from_secs(now()),
         }),
         verification: MfaVerification::default(),
+        creator: None,
     })
     .unwrap();
 }
