@@ -313,6 +313,37 @@ async fn update_group_needs_permission_on_the_new_path() {
         "UpdateGroup",
         "arn:aws:iam::123456789012:group/admin/ops",
     );
+    let stored = h.root("GetGroup", &[("GroupName", "ops")]).await;
+    assert_eq!(stored.field("Path"), Some("/"), "{}", stored.body);
+    // Elsewhere the move and the rename go through, and the group keeps its members.
+    h.root("CreateUser", &[("UserName", "bob")]).await;
+    h.root(
+        "AddUserToGroup",
+        &[("GroupName", "ops"), ("UserName", "bob")],
+    )
+    .await;
+    let reply = h
+        .call_as(
+            key,
+            "UpdateGroup",
+            &[
+                ("GroupName", "ops"),
+                ("NewPath", "/teams/"),
+                ("NewGroupName", "operations"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let stored = h.root("GetGroup", &[("GroupName", "operations")]).await;
+    assert_eq!(
+        stored.field("Arn"),
+        Some("arn:aws:iam::123456789012:group/teams/operations")
+    );
+    assert!(
+        stored.body.contains("<UserName>bob</UserName>"),
+        "{}",
+        stored.body
+    );
 }
 
 #[tokio::test]
