@@ -202,31 +202,30 @@ impl Contract {
     }
 }
 
-type Contracts = HashMap<(&'static str, String), Contract>;
+/// Per service prefix, per action.
+type Contracts = HashMap<&'static str, HashMap<String, Contract>>;
 
 static CONTRACTS: LazyLock<Contracts> = LazyLock::new(|| {
     let mut out = HashMap::new();
     for service in ["iam", "sts", "organizations", "config"] {
         let table = reference::service(service);
-        for action in table.action_names() {
-            out.insert((service, action.to_owned()), build(service, table, action));
-        }
+        let contracts = table
+            .action_names()
+            .map(|action| (action.to_owned(), build(service, table, action)))
+            .collect();
+        out.insert(service, contracts);
     }
     out
 });
 
 /// The contract of `service:action`; an empty one (authorized on `*`, no keys) for an
-/// action the reference does not list.
+/// action the reference does not list. A lookup, no allocation: it is on every call.
 pub fn of(service: &str, action: &str) -> &'static Contract {
     static EMPTY: LazyLock<Contract> = LazyLock::new(Contract::default);
-    let key: (&'static str, String) = match service {
-        "iam" => ("iam", action.to_owned()),
-        "sts" => ("sts", action.to_owned()),
-        "organizations" => ("organizations", action.to_owned()),
-        "config" => ("config", action.to_owned()),
-        _ => return &EMPTY,
-    };
-    CONTRACTS.get(&key).unwrap_or(&EMPTY)
+    CONTRACTS
+        .get(service)
+        .and_then(|actions| actions.get(action))
+        .unwrap_or(&EMPTY)
 }
 
 /// The targets of an IAM or STS action: AWS's exceptions to "the row's required

@@ -439,3 +439,167 @@ async fn another_accounts_key_is_a_nonexistent_key() {
         ironiam_store::record::AccessKeyStatus::Active
     );
 }
+
+async fn assume(h: &Harness, key: (&str, &str), params: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("Action", "AssumeRole"), ("Version", "2011-06-15")];
+    all.extend_from_slice(params);
+    h.send(signed_with("sts", &form(&all), key.0, key.1, None, NOW))
+        .await
+}
+
+#[tokio::test]
+async fn assume_role_sees_the_roles_tags_and_the_external_id() {
+    let h = harness();
+    // Alice may assume any role but a protected one (a tag on the role, the resource).
+    let doc = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+        {"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*","Condition":{"StringEquals":{"iam:ResourceTag/protected":"true"}}}]}"#;
+    let key = caller(&h, "alice", doc).await;
+    let key = (key.0.as_str(), key.1.as_str());
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ticket-42"}}}]}"#;
+    for (name, tags) in [("open", &[][..]), ("locked", &PROTECTED[..])] {
+        let mut params = vec![("RoleName", name), ("AssumeRolePolicyDocument", trust)];
+        params.extend_from_slice(tags);
+        assert_eq!(h.root("CreateRole", &params).await.status, 200);
+    }
+    let open = "arn:aws:iam::123456789012:role/open";
+    let ok = assume(
+        &h,
+        key,
+        &[
+            ("RoleArn", open),
+            ("RoleSessionName", "s1"),
+            ("ExternalId", "ticket-42"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    // The wrong ExternalId, or none, does not satisfy the trust policy.
+    for external in [Some("ticket-41"), None] {
+        let mut params = vec![("RoleArn", open), ("RoleSessionName", "s1")];
+        if let Some(external) = external {
+            params.push(("ExternalId", external));
+        }
+        let reply = assume(&h, key, &params).await;
+        assert_eq!(reply.status, 403, "{}", reply.body);
+    }
+    let reply = assume(
+        &h,
+        key,
+        &[
+            ("RoleArn", "arn:aws:iam::123456789012:role/locked"),
+            ("RoleSessionName", "s1"),
+            ("ExternalId", "ticket-42"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 403, "{}", reply.body);
+    assert!(
+        reply
+            .message()
+            .unwrap()
+            .contains("with an explicit deny in an identity-based policy"),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn organizations_and_config_resources_are_evaluated_with_their_tags() {
+    use crate::compliance::{config_as, seed_004_rule};
+    use crate::organizations::{ADMIN, org_as, org_ok};
+    use serde_json::json;
+
+    let h = harness();
+    let t = tree(&h).await;
+    let guarded_ou = org_ok(
+        &h,
+        "CreateOrganizationalUnit",
+        json!({"ParentId": t.root, "Name": "vault", "Tags": [{"Key": "protected", "Value": "true"}]}),
+    )
+    .await["OrganizationalUnit"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let plain_ou = org_ok(
+        &h,
+        "CreateOrganizationalUnit",
+        json!({"ParentId": t.root, "Name": "scratch"}),
+    )
+    .await["OrganizationalUnit"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // An administrator of the management account, denied on protected resources.
+    let (id, secret) = store_user(&h, ACCOUNT, "ops", &[ADMIN]);
+    let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["organizations:*","config:*"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}}]}"#;
+    let put = h
+        .root(
+            "PutUserPolicy",
+            &[
+                ("UserName", "ops"),
+                ("PolicyName", "guard"),
+                ("PolicyDocument", deny),
+            ],
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let key = (id.as_str(), secret.as_str());
+    let reply = org_as(
+        &h,
+        key,
+        "DeleteOrganizationalUnit",
+        json!({"OrganizationalUnitId": guarded_ou}),
+    )
+    .await;
+    assert_eq!(reply.code(), "AccessDeniedException", "{}", reply.body);
+    let reply = org_as(
+        &h,
+        key,
+        "DeleteOrganizationalUnit",
+        json!({"OrganizationalUnitId": plain_ou}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // A Config rule created with the tag.
+    let mut rule = seed_004_rule();
+    let put = config_as(
+        &h,
+        (ROOT_ID, ROOT_SECRET),
+        "us-east-1",
+        "PutConfigRule",
+        json!({"ConfigRule": rule.clone(), "Tags": [{"Key": "protected", "Value": "true"}]}),
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let name = rule["ConfigRuleName"].as_str().unwrap().to_owned();
+    let reply = config_as(
+        &h,
+        key,
+        "us-east-1",
+        "DeleteConfigRule",
+        json!({"ConfigRuleName": name}),
+    )
+    .await;
+    assert_eq!(reply.code(), "AccessDeniedException", "{}", reply.body);
+    // An untagged rule can go.
+    rule["ConfigRuleName"] = json!("other-rule");
+    config_as(
+        &h,
+        (ROOT_ID, ROOT_SECRET),
+        "us-east-1",
+        "PutConfigRule",
+        json!({"ConfigRule": rule}),
+    )
+    .await;
+    let reply = config_as(
+        &h,
+        key,
+        "us-east-1",
+        "DeleteConfigRule",
+        json!({"ConfigRuleName": "other-rule"}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
