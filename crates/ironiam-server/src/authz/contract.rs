@@ -5,9 +5,10 @@
 //! - **Resources.** Every resource the action is authorized on ([`Target`]), each of
 //!   which must be allowed, each evaluated with its own tags: AWS "evaluates each
 //!   resource separately" (IAM User Guide, "Policy evaluation logic"). UpdateUser is
-//!   authorized on the user as it is and as it will be (`NewPath`/`NewUserName`), as
-//!   the IAM User Guide's "Permissions required to access IAM resources" lists for
-//!   renames; AddUserToGroup on the group, as the reference's row says.
+//!   authorized on the user as it is and as it will be (`NewPath`/`NewUserName`): "the
+//!   requester must have appropriate permissions on both the source object and the
+//!   target object" (IAM API Reference, UpdateUser; UpdateGroup likewise);
+//!   AddUserToGroup on the group, as the reference's row says.
 //! - **Keys.** Every condition key the reference lists for the action (its row, its
 //!   resource rows, and its resource types' own keys such as `aws:ResourceTag/*`) has a
 //!   [`KeySource`]: where the server takes its value from, or why no request to
