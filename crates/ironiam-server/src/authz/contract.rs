@@ -291,7 +291,13 @@ fn build(service: &'static str, table: &ServiceRef, action: &str) -> Contract {
             keys.extend(table.resource_type_keys(&resource.kind).iter().cloned());
         }
     }
-    for target in &targets {
+    // The keys of the types the targets resolve to, where the row does not list them
+    // (ListMFADevices' optional user, the simulator's source). A list call's prefix and
+    // a service's own resources carry no tags beyond their row's types.
+    for target in targets
+        .iter()
+        .filter(|t| !matches!(t, Target::PathPrefix(_) | Target::Service(_)))
+    {
         for kind in target.kinds() {
             keys.extend(table.resource_type_keys(kind).iter().cloned());
         }
