@@ -82,6 +82,12 @@ def test_update_user_into_admin_needs_permission_on_the_new_arn(endpoint, root_i
     assert f"on resource: arn:aws:iam::{ACCOUNT_ID}:group/admin/ops" in stderr
     cli.ok("iam", "update-group", "--group-name", "ops", "--new-path", "/teams/")
     assert root_iam.get_group(GroupName="ops")["Group"]["Path"] == "/teams/"
+    # A rename keeps the members.
+    root_iam.add_user_to_group(GroupName="ops", UserName="mallory")
+    root_iam.update_group(GroupName="ops", NewGroupName="operations")
+    renamed = root_iam.get_group(GroupName="operations")
+    assert renamed["Group"]["Arn"] == f"arn:aws:iam::{ACCOUNT_ID}:group/teams/operations"
+    assert [u["UserName"] for u in renamed["Users"]] == ["mallory"]
 
 
 def test_another_accounts_access_key_answers_as_a_missing_one(endpoint, root_iam):
