@@ -603,3 +603,40 @@ async fn organizations_and_config_resources_are_evaluated_with_their_tags() {
     .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn a_rename_keeps_the_path_and_a_move_keeps_the_name() {
+    let h = harness();
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:UpdateUser","Resource":"arn:aws:iam::123456789012:user/a/b/*"}]}"#;
+    let key = caller(&h, "alice", doc).await;
+    let key = (key.0.as_str(), key.1.as_str());
+    h.root("CreateUser", &[("UserName", "deep"), ("Path", "/a/b/")])
+        .await;
+    // The new name under the old path `/a/b/`: allowed.
+    let reply = h
+        .call_as(
+            key,
+            "UpdateUser",
+            &[("UserName", "deep"), ("NewUserName", "deeper")],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // The old name under a new path: `user/c/deeper`, outside the grant.
+    let reply = h
+        .call_as(
+            key,
+            "UpdateUser",
+            &[("UserName", "deeper"), ("NewPath", "/c/")],
+        )
+        .await;
+    assert_denied(
+        &reply,
+        "UpdateUser",
+        "arn:aws:iam::123456789012:user/c/deeper",
+    );
+    // A call that changes neither is authorized on the user alone.
+    let reply = h
+        .call_as(key, "UpdateUser", &[("UserName", "deeper")])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
