@@ -208,8 +208,7 @@ pub fn authorize_in(
             decision: EvalDecision::Allowed,
         });
     }
-    let contract = contract::of(service, action);
-    let resources = contract.resolve(tx, principal, input)?;
+    let evaluated = request_contexts(tx, principal, service, action, input, facts)?;
     // AllowUsersToChangePassword grants ChangePassword and GetAccountPasswordPolicy on
     // top of the caller's policies, for the calls it covers.
     let grant = match &principal.user {
@@ -219,51 +218,66 @@ pub fn authorize_in(
         _ => None,
     };
     let qualified = format!("{service}:{action}");
-    let mut context = base_context(principal, facts);
-    if let Some(first) = resources.first() {
-        contract.add_request_keys(&mut context, input, first);
-    }
-    decide_each(
-        principal,
-        policies,
-        grant.as_deref(),
-        &qualified,
-        contract,
-        &resources,
-        context,
-    )
-}
-
-/// Decides every resource in turn, each with its own resource keys added to the
-/// request's `context`; the first denial is the answer. One resource (the common case)
-/// takes the context as it is, with no copy.
-fn decide_each(
-    principal: &Principal,
-    policies: &CallerPolicies,
-    grant: Option<&Policy>,
-    action: &str,
-    contract: &contract::Contract,
-    resources: &[Resource],
-    context: Context,
-) -> Result<Authorized, ApiError> {
     let mut authorized = Authorized {
         decision: EvalDecision::Allowed,
     };
-    match resources {
-        [only] => {
-            let mut context = context;
-            contract.add_resource_keys(&mut context, only);
-            authorized = decide_one(principal, policies, grant, action, &only.arn, &context)?;
-        }
-        _ => {
-            for resource in resources {
-                let mut own = context.clone();
-                contract.add_resource_keys(&mut own, resource);
-                authorized = decide_one(principal, policies, grant, action, &resource.arn, &own)?;
-            }
-        }
+    for (resource, context) in &evaluated {
+        authorized = decide_one(
+            principal,
+            policies,
+            grant.as_deref(),
+            &qualified,
+            &resource.arn,
+            context,
+        )?;
     }
     Ok(authorized)
+}
+
+/// What `service:action` is evaluated on, under its contract: each resource with the
+/// request context it is evaluated with (the global keys, the action's keys from the
+/// request, and that resource's own tags). Authorization, the console's explanations
+/// and AssumeRole's context all come from here.
+///
+/// # Errors
+/// A store fault.
+pub fn request_contexts(
+    tx: &mut dyn Transaction,
+    principal: &Principal,
+    service: &str,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Vec<(Resource, Context)>, ApiError> {
+    let contract = contract::of(service, action);
+    let resources = contract.resolve(tx, principal, input)?;
+    let mut base = base_context(principal, facts);
+    if let Some(first) = resources.first() {
+        contract.add_request_keys(&mut base, input, first);
+    }
+    Ok(with_resource_keys(contract, resources, base))
+}
+
+/// Each resource with `base` plus its own resource keys. The last (for a single
+/// resource, the common case, the only one) takes `base` itself, without a copy.
+fn with_resource_keys(
+    contract: &contract::Contract,
+    resources: Vec<Resource>,
+    base: Context,
+) -> Vec<(Resource, Context)> {
+    let count = resources.len();
+    let mut base = Some(base);
+    let mut out = Vec::with_capacity(count);
+    for (index, resource) in resources.into_iter().enumerate() {
+        let mut context = if index + 1 == count {
+            base.take().unwrap_or_default()
+        } else {
+            base.clone().unwrap_or_default()
+        };
+        contract.add_resource_keys(&mut context, &resource);
+        out.push((resource, context));
+    }
+    out
 }
 
 /// Authorizes a call to a service whose requests name their resources themselves
@@ -293,15 +307,18 @@ pub fn authorize_action(
     }
     let (service, name) = action.split_once(':').unwrap_or(("", action));
     let contract = contract::of(service, name);
-    let star = [Resource::any()];
     let resources = if resources.is_empty() {
-        &star[..]
+        vec![Resource::any()]
     } else {
-        resources
+        resources.to_vec()
     };
-    decide_each(
-        principal, policies, None, action, contract, resources, context,
-    )
+    let mut authorized = Authorized {
+        decision: EvalDecision::Allowed,
+    };
+    for (resource, context) in &with_resource_keys(contract, resources, context) {
+        authorized = decide_one(principal, policies, None, action, &resource.arn, context)?;
+    }
+    Ok(authorized)
 }
 
 /// One decision over the caller's identity policies (plus `grant`), boundary, session
@@ -453,14 +470,13 @@ pub fn build_context(
     } else {
         "sts"
     };
-    let contract = contract::of(service, action);
-    let resources = contract.resolve(tx, principal, input)?;
-    let mut context = base_context(principal, facts);
-    if let Some(first) = resources.first() {
-        contract.add_request_keys(&mut context, input, first);
-        contract.add_resource_keys(&mut context, first);
-    }
-    Ok(context)
+    Ok(
+        request_contexts(tx, principal, service, action, input, facts)?
+            .into_iter()
+            .next()
+            .map(|(_, context)| context)
+            .unwrap_or_default(),
+    )
 }
 
 /// The keys a session adds: AWS's global condition keys page defines

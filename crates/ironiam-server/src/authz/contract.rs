@@ -197,7 +197,7 @@ pub struct Contract {
 }
 
 impl Contract {
-    /// Whether the contract has a source (not [`KeySource::Absent`]) for `key`.
+    /// Whether some key of the contract takes its value from `source`.
     fn sources(&self, source: KeySource) -> bool {
         self.keys.iter().any(|(_, s)| *s == Some(source))
     }

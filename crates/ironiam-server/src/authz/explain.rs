@@ -15,8 +15,8 @@ use ironiam_protocol::model::Value;
 use ironiam_store::Transaction;
 
 use super::{
-    CallerPolicies, PolicyCache, Principal, RequestFacts, base_context, contract, denied_message,
-    password_setting_grant,
+    CallerPolicies, PolicyCache, Principal, RequestFacts, denied_message, password_setting_grant,
+    request_contexts,
 };
 use crate::http::error::ApiError;
 
@@ -54,12 +54,7 @@ pub fn explain_denial(
     if principal.is_root() && policies.service_control.is_none() {
         return Ok(None);
     }
-    let contract = contract::of("iam", action);
-    let resources = contract.resolve(tx, principal, input)?;
-    let mut base = base_context(principal, facts);
-    if let Some(first) = resources.first() {
-        contract.add_request_keys(&mut base, input, first);
-    }
+    let evaluated = request_contexts(tx, principal, "iam", action, input, facts)?;
     let grant = match &principal.user {
         Some(user) => {
             password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?
@@ -81,9 +76,7 @@ pub fn explain_denial(
     };
     let qualified = format!("iam:{action}");
     let request_action = Action::new(&qualified);
-    for resource in &resources {
-        let mut context = base.clone();
-        contract.add_resource_keys(&mut context, resource);
+    for (resource, context) in evaluated {
         let request = Request {
             caller: &principal.caller,
             action: &request_action,
@@ -106,7 +99,7 @@ pub fn explain_denial(
         );
         return Ok(Some(Denial {
             action: qualified,
-            resource: resource.arn.clone(),
+            resource: resource.arn,
             message,
             explanation,
             context,
