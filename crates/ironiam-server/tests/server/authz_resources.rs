@@ -640,3 +640,77 @@ async fn a_rename_keeps_the_path_and_a_move_keeps_the_name() {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn policy_arn_and_permissions_boundary_keys_come_from_the_request_or_the_target() {
+    let h = harness();
+    let boundary = h
+        .root(
+            "CreatePolicy",
+            &[("PolicyName", "Boundary"), ("PolicyDocument", DOC)],
+        )
+        .await
+        .field("Arn")
+        .unwrap()
+        .to_owned();
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+        {{"Effect":"Allow","Action":["iam:CreateUser","iam:PutUserPermissionsBoundary"],"Resource":"*","Condition":{{"StringEquals":{{"iam:PermissionsBoundary":"{boundary}"}}}}}},
+        {{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{{"ArnEquals":{{"iam:PolicyARN":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}}}}},
+        {{"Effect":"Allow","Action":"iam:DeleteUserPermissionsBoundary","Resource":"*"}},
+        {{"Effect":"Deny","Action":"iam:DeleteUserPermissionsBoundary","Resource":"*","Condition":{{"StringEquals":{{"iam:PermissionsBoundary":"{boundary}"}}}}}}]}}"#
+    );
+    let key = caller(&h, "alice", &doc).await;
+    let key = (key.0.as_str(), key.1.as_str());
+    // CreateUser: the boundary in the request.
+    let reply = h.call_as(key, "CreateUser", &[("UserName", "bare")]).await;
+    assert_denied(&reply, "CreateUser", "arn:aws:iam::123456789012:user/bare");
+    let reply = h
+        .call_as(
+            key,
+            "CreateUser",
+            &[("UserName", "bounded"), ("PermissionsBoundary", &boundary)],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // AttachUserPolicy: the policy being attached.
+    let reply = h
+        .call_as(
+            key,
+            "AttachUserPolicy",
+            &[
+                ("UserName", "bounded"),
+                ("PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+            ],
+        )
+        .await;
+    assert_denied(
+        &reply,
+        "AttachUserPolicy",
+        "arn:aws:iam::123456789012:user/bounded",
+    );
+    let reply = h
+        .call_as(
+            key,
+            "AttachUserPolicy",
+            &[
+                ("UserName", "bounded"),
+                ("PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // DeleteUserPermissionsBoundary: the boundary the user has now.
+    let reply = h
+        .call_as(
+            key,
+            "DeleteUserPermissionsBoundary",
+            &[("UserName", "bounded")],
+        )
+        .await;
+    assert_denied(
+        &reply,
+        "DeleteUserPermissionsBoundary",
+        "arn:aws:iam::123456789012:user/bounded",
+    );
+}
