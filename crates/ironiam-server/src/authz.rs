@@ -1,10 +1,10 @@
 //! Who is calling, and whether their policies allow the call.
 //!
-//! Every IAM call is authorized as `iam:<Action>` against one resource ARN,
-//! chosen from the Service Authorization Reference's resource type for the
-//! action (`data/service-authorization/iam.json`) and the request's
-//! parameters, as `docs/research/iam-authorization.md` describes. The root
-//! user is not restricted by identity policies.
+//! Every IAM call is authorized as `iam:<Action>` under the action's contract
+//! ([`contract`]): on every resource the Service Authorization Reference names for
+//! it, each evaluated with its own `aws:ResourceTag/*` keys, with the action's
+//! condition keys from the request, as `docs/research/iam-authorization.md`
+//! describes. The root user is not restricted by identity policies.
 //!
 //! Principals of an organization's member account, its root user included, are
 //! also bound by the service control policies on the path from the organization's
@@ -13,12 +13,12 @@
 //! (Organizations) name their resources themselves: [`authorize_action`].
 
 mod cache;
+pub mod contract;
 mod explain;
+pub mod reference;
 pub mod scp;
-mod target;
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use ironiam_policy::{
     Action, Caller, Context, ContextValue, EvalDecision, Policy, PolicyKind, PolicySet, Reason,
@@ -32,9 +32,9 @@ use crate::http::error::ApiError;
 use crate::time::iso8601;
 
 pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
+pub use contract::Resource;
 pub use explain::{Denial, explain_denial};
 pub use scp::service_control_policies;
-pub use target::resource_arn;
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -170,65 +170,6 @@ pub struct Authorized {
     pub decision: EvalDecision,
 }
 
-/// Per-action facts from the Service Authorization Reference.
-#[derive(Debug, Default)]
-pub(crate) struct ActionInfo {
-    pub(crate) resource_type: Option<String>,
-    pub(crate) condition_keys: Vec<String>,
-}
-
-static ACTIONS: LazyLock<HashMap<String, ActionInfo>> = LazyLock::new(load_actions);
-
-fn load_actions() -> HashMap<String, ActionInfo> {
-    let text = include_str!("../../../data/service-authorization/iam.json");
-    let mut out = HashMap::new();
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        tracing::error!("bundled service authorization data is malformed");
-        return out;
-    };
-    let Some(actions) = value.get("actions").and_then(|a| a.as_object()) else {
-        return out;
-    };
-    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
-        v.and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for (name, action) in actions {
-        let mut info = ActionInfo {
-            condition_keys: strings(action.get("condition_keys")),
-            ..ActionInfo::default()
-        };
-        for resource in action
-            .get("resources")
-            .and_then(|r| r.as_array())
-            .into_iter()
-            .flatten()
-        {
-            if info.resource_type.is_none()
-                && resource.get("required").and_then(|r| r.as_bool()) == Some(true)
-            {
-                info.resource_type = resource
-                    .get("type")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_owned);
-            }
-            info.condition_keys
-                .extend(strings(resource.get("condition_keys")));
-        }
-        out.insert(name.clone(), info);
-    }
-    out
-}
-
-pub(crate) fn action_info(action: &str) -> Option<&'static ActionInfo> {
-    ACTIONS.get(action)
-}
-
 /// Authorizes `action` for `principal` before the operation runs.
 ///
 /// # Errors
@@ -267,8 +208,7 @@ pub fn authorize_in(
             decision: EvalDecision::Allowed,
         });
     }
-    let resource = resource_arn(tx, principal, action, input)?;
-    let context = build_context(tx, principal, action, input, facts)?;
+    let evaluated = request_contexts(tx, principal, service, action, input, facts)?;
     // AllowUsersToChangePassword grants ChangePassword and GetAccountPasswordPolicy on
     // top of the caller's policies, for the calls it covers.
     let grant = match &principal.user {
@@ -278,20 +218,73 @@ pub fn authorize_in(
         _ => None,
     };
     let qualified = format!("{service}:{action}");
-    decide_one(
-        principal,
-        policies,
-        grant.as_deref(),
-        &qualified,
-        &resource,
-        &context,
-    )
+    let mut authorized = Authorized {
+        decision: EvalDecision::Allowed,
+    };
+    for (resource, context) in &evaluated {
+        authorized = decide_one(
+            principal,
+            policies,
+            grant.as_deref(),
+            &qualified,
+            &resource.arn,
+            context,
+        )?;
+    }
+    Ok(authorized)
+}
+
+/// What `service:action` is evaluated on, under its contract: each resource with the
+/// request context it is evaluated with (the global keys, the action's keys from the
+/// request, and that resource's own tags). Authorization, the console's explanations
+/// and AssumeRole's context all come from here.
+///
+/// # Errors
+/// A store fault.
+pub fn request_contexts(
+    tx: &mut dyn Transaction,
+    principal: &Principal,
+    service: &str,
+    action: &str,
+    input: &Value,
+    facts: &RequestFacts,
+) -> Result<Vec<(Resource, Context)>, ApiError> {
+    let contract = contract::of(service, action);
+    let resources = contract.resolve(tx, principal, input)?;
+    let mut base = base_context(principal, facts);
+    if let Some(first) = resources.first() {
+        contract.add_request_keys(&mut base, input, first);
+    }
+    Ok(with_resource_keys(contract, resources, base))
+}
+
+/// Each resource with `base` plus its own resource keys. The last (for a single
+/// resource, the common case, the only one) takes `base` itself, without a copy.
+fn with_resource_keys(
+    contract: &contract::Contract,
+    resources: Vec<Resource>,
+    base: Context,
+) -> Vec<(Resource, Context)> {
+    let count = resources.len();
+    let mut base = Some(base);
+    let mut out = Vec::with_capacity(count);
+    for (index, resource) in resources.into_iter().enumerate() {
+        let mut context = if index + 1 == count {
+            base.take().unwrap_or_default()
+        } else {
+            base.clone().unwrap_or_default()
+        };
+        contract.add_resource_keys(&mut context, &resource);
+        out.push((resource, context));
+    }
+    out
 }
 
 /// Authorizes a call to a service whose requests name their resources themselves
-/// (Organizations): `action` is qualified (`organizations:ListAccounts`), `resources`
-/// are the ARNs the Service Authorization Reference names for it (each must be
-/// allowed; none means `*`), `extra` the service's condition keys for the request.
+/// (Organizations, Config): `action` is qualified (`organizations:ListAccounts`),
+/// `resources` are those the Service Authorization Reference names for it (each must
+/// be allowed, with its own `aws:ResourceTag/*`; none means `*`), `extra` the
+/// service's condition keys for the request.
 ///
 /// # Errors
 /// `AccessDenied` with AWS's message for the first resource denied.
@@ -299,7 +292,7 @@ pub fn authorize_action(
     policies: &CallerPolicies,
     principal: &Principal,
     action: &str,
-    resources: &[String],
+    resources: &[Resource],
     extra: Vec<(String, ContextValue)>,
     facts: &RequestFacts,
 ) -> Result<Authorized, ApiError> {
@@ -312,18 +305,20 @@ pub fn authorize_action(
     for (key, value) in extra {
         context.insert(&key, value);
     }
-    let star = ["*".to_owned()];
+    let (service, name) = action.split_once(':').unwrap_or(("", action));
+    let contract = contract::of(service, name);
     let resources = if resources.is_empty() {
-        &star[..]
+        vec![Resource::any()]
     } else {
-        resources
+        resources.to_vec()
     };
-    for resource in resources {
-        decide_one(principal, policies, None, action, resource, &context)?;
-    }
-    Ok(Authorized {
+    let mut authorized = Authorized {
         decision: EvalDecision::Allowed,
-    })
+    };
+    for (resource, context) in &with_resource_keys(contract, resources, context) {
+        authorized = decide_one(principal, policies, None, action, &resource.arn, context)?;
+    }
+    Ok(authorized)
 }
 
 /// One decision over the caller's identity policies (plus `grant`), boundary, session
@@ -457,8 +452,9 @@ fn base_context(principal: &Principal, facts: &RequestFacts) -> Context {
     context
 }
 
-/// The request context for `principal` calling `action` (an IAM action's condition keys
-/// come from its input; other services' actions get the global keys only).
+/// The request context for `principal` calling `action` (an IAM action, else an STS
+/// one) on the first resource its contract names: the global keys, the action's keys
+/// from the request, and that resource's tags (`AssumeRole`: the role's).
 ///
 /// # Errors
 /// A store fault.
@@ -469,61 +465,18 @@ pub fn build_context(
     input: &Value,
     facts: &RequestFacts,
 ) -> Result<Context, ApiError> {
-    let mut context = base_context(principal, facts);
-    let keys = action_info(action)
-        .map(|i| i.condition_keys.as_slice())
-        .unwrap_or_default();
-    let has = |key: &str| keys.iter().any(|k| k == key);
-    if has("iam:PolicyARN")
-        && let Some(arn) = input.str_member("PolicyArn")
-    {
-        context.insert("iam:PolicyARN", ContextValue::string(arn));
-    }
-    if has("iam:PermissionsBoundary") {
-        let boundary = match input.str_member("PermissionsBoundary") {
-            Some(arn) => Some(arn.to_owned()),
-            None => match (input.str_member("UserName"), input.str_member("RoleName")) {
-                (Some(name), _) => tx
-                    .get_user(&principal.account_id, name)
-                    .ok()
-                    .and_then(|u| u.permissions_boundary),
-                (None, Some(name)) => tx
-                    .get_role(&principal.account_id, name)
-                    .ok()
-                    .and_then(|r| r.permissions_boundary),
-                (None, None) => None,
-            },
-        };
-        if let Some(arn) = boundary {
-            context.insert("iam:PermissionsBoundary", ContextValue::string(arn));
-        }
-    }
-    if has("aws:TagKeys") {
-        let tags = input
-            .get("Tags")
-            .and_then(Value::as_list)
-            .unwrap_or_default();
-        let mut tag_keys = Vec::new();
-        for tag in tags {
-            if let (Some(key), Some(value)) = (tag.str_member("Key"), tag.str_member("Value")) {
-                context.insert(
-                    &format!("aws:RequestTag/{key}"),
-                    ContextValue::string(value),
-                );
-                tag_keys.push(key.to_owned());
-            }
-        }
-        if let Some(keys) = input.get("TagKeys").and_then(Value::as_list) {
-            tag_keys.extend(keys.iter().filter_map(|k| k.as_str().map(str::to_owned)));
-        }
-        if !tag_keys.is_empty() {
-            context.insert(
-                "aws:TagKeys",
-                ContextValue::list(ValueType::String, tag_keys),
-            );
-        }
-    }
-    Ok(context)
+    let service = if reference::service("iam").action(action).is_some() {
+        "iam"
+    } else {
+        "sts"
+    };
+    Ok(
+        request_contexts(tx, principal, service, action, input, facts)?
+            .into_iter()
+            .next()
+            .map(|(_, context)| context)
+            .unwrap_or_default(),
+    )
 }
 
 /// The keys a session adds: AWS's global condition keys page defines

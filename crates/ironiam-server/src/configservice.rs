@@ -13,7 +13,7 @@
 //! every IAM call that can change one of its verdicts (see
 //! [`crate::compliance::engine`]), so results are never older than the last change.
 
-mod authz;
+pub(crate) mod authz;
 mod error;
 mod evaluation;
 mod output;

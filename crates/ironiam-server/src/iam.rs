@@ -129,6 +129,7 @@ static OPS: LazyLock<HashMap<&'static str, Op>> = LazyLock::new(|| {
         ("CreateGroup", group::create),
         ("GetGroup", group::get),
         ("ListGroups", group::list),
+        ("UpdateGroup", group::update),
         ("DeleteGroup", group::delete),
         ("AddUserToGroup", group::add_user),
         ("RemoveUserFromGroup", group::remove_user),

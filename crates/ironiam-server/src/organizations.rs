@@ -17,7 +17,7 @@
 //! `organizations:<Operation>` by the policy engine, with the caller's SCPs.
 
 mod account;
-mod authz;
+pub(crate) mod authz;
 mod error;
 mod output;
 mod policy;

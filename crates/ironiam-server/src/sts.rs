@@ -39,6 +39,13 @@ pub fn lookup(action: &str) -> Option<&'static Op> {
     OPS.get(action)
 }
 
+/// The names of every implemented operation.
+pub fn implemented() -> Vec<&'static str> {
+    let mut names: Vec<_> = OPS.keys().copied().collect();
+    names.sort_unstable();
+    names
+}
+
 /// How the pipeline authorizes an STS action before running it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Authorization {

@@ -15,8 +15,8 @@ use ironiam_protocol::model::Value;
 use ironiam_store::Transaction;
 
 use super::{
-    CallerPolicies, PolicyCache, Principal, RequestFacts, build_context, denied_message,
-    password_setting_grant, resource_arn,
+    CallerPolicies, PolicyCache, Principal, RequestFacts, denied_message, password_setting_grant,
+    request_contexts,
 };
 use crate::http::error::ApiError;
 
@@ -36,7 +36,8 @@ pub struct Denial {
 }
 
 /// Explains why `principal` may not call `action` with `input`, or `None` when it may
-/// (the root user always may).
+/// (the root user always may). Of the resources the action's contract names, the first
+/// one denied is explained, as `authorize` answers with it.
 ///
 /// # Errors
 /// A store fault.
@@ -53,8 +54,7 @@ pub fn explain_denial(
     if principal.is_root() && policies.service_control.is_none() {
         return Ok(None);
     }
-    let resource = resource_arn(tx, principal, action, input)?;
-    let context = build_context(tx, principal, action, input, facts)?;
+    let evaluated = request_contexts(tx, principal, "iam", action, input, facts)?;
     let grant = match &principal.user {
         Some(user) => {
             password_setting_grant(tx, cache, principal.account_id.as_str(), user, action)?
@@ -76,26 +76,34 @@ pub fn explain_denial(
     };
     let qualified = format!("iam:{action}");
     let request_action = Action::new(&qualified);
-    let request = Request {
-        caller: &principal.caller,
-        action: &request_action,
-        resource: &resource,
-        resource_account: None,
-        context: &context,
-    };
-    let explanation = explain(&set, &request);
-    if explanation.decision != decide(&set, &request).decision {
-        tracing::error!(action = %qualified, "explain and decide disagree");
+    for (resource, context) in evaluated {
+        let request = Request {
+            caller: &principal.caller,
+            action: &request_action,
+            resource: &resource.arn,
+            resource_account: None,
+            context: &context,
+        };
+        let explanation = explain(&set, &request);
+        if explanation.decision != decide(&set, &request).decision {
+            tracing::error!(action = %qualified, "explain and decide disagree");
+        }
+        if explanation.decision == EvalDecision::Allowed {
+            continue;
+        }
+        let message = denied_message(
+            principal.arn(),
+            &qualified,
+            &resource.arn,
+            explanation.reason,
+        );
+        return Ok(Some(Denial {
+            action: qualified,
+            resource: resource.arn,
+            message,
+            explanation,
+            context,
+        }));
     }
-    if explanation.decision == EvalDecision::Allowed {
-        return Ok(None);
-    }
-    let message = denied_message(principal.arn(), &qualified, &resource, explanation.reason);
-    Ok(Some(Denial {
-        action: qualified,
-        resource,
-        message,
-        explanation,
-        context,
-    }))
+    Ok(None)
 }

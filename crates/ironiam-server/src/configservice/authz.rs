@@ -8,43 +8,23 @@
 //! the operation then creates it, or answers `NoSuchConfigRuleException`.
 //! PutConfigRule carries `aws:RequestTag/<key>` and `aws:TagKeys` for its tags.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use ironiam_policy::{ContextValue, ValueType};
 use ironiam_protocol::model::Value;
 use ironiam_store::Transaction;
 
 use super::rule_names;
-use crate::authz::Principal;
+use crate::authz::{Principal, Resource, reference};
 use crate::http::error::ApiError;
 use crate::http::json::AuthzRequest;
 
-/// The actions whose row names the `ConfigRule` resource type.
-static RULE_ACTIONS: LazyLock<HashMap<String, bool>> = LazyLock::new(load);
+/// The resource types this authorizer names (the contract's targets for Config).
+pub(crate) const RESOURCE_TYPES: &[&str] = &["ConfigRule"];
 
-fn load() -> HashMap<String, bool> {
-    let text = include_str!("../../../../data/service-authorization/config.json");
-    let mut out = HashMap::new();
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        tracing::error!("bundled Config service authorization data is malformed");
-        return out;
-    };
-    for (name, action) in value
-        .get("actions")
-        .and_then(|a| a.as_object())
-        .into_iter()
-        .flatten()
-    {
-        let names_rule = action
-            .get("resources")
-            .and_then(|r| r.as_array())
-            .into_iter()
-            .flatten()
-            .any(|r| r.get("type").and_then(|t| t.as_str()) == Some("ConfigRule"));
-        out.insert(name.clone(), names_rule);
-    }
-    out
+/// Whether the reference's row for `operation` names the `ConfigRule` type.
+fn names_rule(operation: &str) -> bool {
+    reference::service("config")
+        .action(operation)
+        .is_some_and(|row| row.resources.iter().any(|r| r.kind == "ConfigRule"))
 }
 
 /// The [`AuthzRequest`] for `operation`.
@@ -63,16 +43,23 @@ pub(super) fn request(
     if operation == "PutConfigRule" {
         tag_keys(input, &mut out.context);
     }
-    if !RULE_ACTIONS.get(operation).copied().unwrap_or(false) {
+    if !names_rule(operation) {
         return Ok(out);
     }
-    let any_rule = format!("arn:aws:config:{region}:{account}:config-rule/*");
+    let any_rule = Resource::bare(
+        "ConfigRule",
+        format!("arn:aws:config:{region}:{account}:config-rule/*"),
+    );
     let rules = tx.list_config_rules(account, Some(region))?;
+    // A stored rule is evaluated with its tags (`aws:ResourceTag/*`).
+    let of = |rule: &ironiam_store::record::ConfigRule| {
+        Resource::tagged("ConfigRule", rule.arn.clone(), rule.tags.clone())
+    };
     let arn_of = |name: &str| {
         rules
             .iter()
             .find(|r| r.name == name)
-            .map_or_else(|| any_rule.clone(), |r| r.arn.clone())
+            .map_or_else(|| any_rule.clone(), of)
     };
     match operation {
         "PutConfigRule" => {
@@ -82,11 +69,11 @@ pub(super) fn request(
                 (Some(arn), _) => rules
                     .iter()
                     .find(|r| r.arn == arn)
-                    .map_or_else(|| any_rule.clone(), |r| r.arn.clone()),
+                    .map_or_else(|| any_rule.clone(), of),
                 (None, Some(id)) => rules
                     .iter()
                     .find(|r| r.id == id)
-                    .map_or_else(|| any_rule.clone(), |r| r.arn.clone()),
+                    .map_or_else(|| any_rule.clone(), of),
                 (None, None) => member("ConfigRuleName").map_or_else(|| any_rule.clone(), arn_of),
             };
             out.resources.push(arn);
@@ -94,7 +81,7 @@ pub(super) fn request(
         "StartConfigRulesEvaluation" => {
             let names = rule_names(input);
             if names.is_empty() {
-                out.resources.extend(rules.iter().map(|r| r.arn.clone()));
+                out.resources.extend(rules.iter().map(of));
                 if out.resources.is_empty() {
                     out.resources.push(any_rule);
                 }

@@ -287,7 +287,7 @@ impl<'a> Caller<'a> {
         &self,
         action: &str,
         event_source: &'static str,
-        resources: &[String],
+        resources: &[authz::Resource],
     ) -> Result<(), CallError> {
         let mut audit = self.audit(action.split_once(':').map_or(action, |(_, op)| op));
         audit.event_source = event_source;

@@ -78,8 +78,8 @@ pub type JsonHandler = fn(&mut OpCtx<'_>, &Value) -> Result<serde_json::Value, J
 /// service's condition keys for the request.
 #[derive(Debug, Default)]
 pub struct AuthzRequest {
-    /// Every resource the action names, each of which must be allowed.
-    pub resources: Vec<String>,
+    /// Every resource the action names, each of which must be allowed (with its tags).
+    pub resources: Vec<crate::authz::Resource>,
     /// Condition keys beyond the global ones.
     pub context: Vec<(String, ContextValue)>,
 }

@@ -9,6 +9,7 @@ use ironiam_store::{Entity, StoreExt, Transaction};
 
 use super::OpCtx;
 use super::output::{bool_text, required};
+use crate::authz::contract::key_in_account;
 use crate::http::error::{ApiError, not_found};
 use crate::time::iso8601;
 
@@ -103,12 +104,9 @@ fn owned_key(
 ) -> Result<AccessKey, ApiError> {
     let key_id = required(input, "AccessKeyId")?;
     let (owner, _) = owner(tx, ctx, input)?;
-    match tx.get_access_key(key_id) {
-        Ok(key) if key.owner == owner && key.account_id == ctx.account() => Ok(key),
-        Ok(_) | Err(ironiam_store::StoreError::NotFound { .. }) => {
-            Err(ApiError::NoSuchEntity(not_found(Entity::AccessKey, key_id)))
-        }
-        Err(err) => Err(err.into()),
+    match key_in_account(tx, ctx.account(), key_id)? {
+        Some(key) if key.owner == owner => Ok(key),
+        _ => Err(ApiError::NoSuchEntity(not_found(Entity::AccessKey, key_id))),
     }
 }
 
@@ -149,10 +147,9 @@ pub(super) fn last_used(
     let key_id = required(input, "AccessKeyId")?;
     let account = ctx.account().to_owned();
     let (key, user_name) = ctx.state.store.read(|tx| -> Result<_, ApiError> {
-        let key = tx.get_access_key(key_id)?;
-        if key.account_id != account {
-            return Err(ApiError::NoSuchEntity(not_found(Entity::AccessKey, key_id)));
-        }
+        // Another account's key answers as a nonexistent one: nothing tells whose it is.
+        let key = key_in_account(tx, &account, key_id)?
+            .ok_or_else(|| ApiError::NoSuchEntity(not_found(Entity::AccessKey, key_id)))?;
         let user_name = match &key.owner {
             KeyOwner::User(id) => Some(tx.get_user_by_id(id)?.name),
             KeyOwner::Root => None,

@@ -69,6 +69,30 @@ pub(super) fn list(ctx: &mut OpCtx<'_>, input: &Value, w: &mut XmlWriter) -> Res
     Ok(())
 }
 
+/// `UpdateGroup`: a new name and/or path. Authorized on the group as it is and as it
+/// will be (the contract's `RenamedGroup`), so moving a group into a path the caller
+/// may not touch is refused before anything changes.
+pub(super) fn update(
+    ctx: &mut OpCtx<'_>,
+    input: &Value,
+    _: &mut XmlWriter,
+) -> Result<(), ApiError> {
+    let name = required(input, "GroupName")?;
+    let account = ctx.account().to_owned();
+    ctx.state.store.write(|tx| -> Result<(), ApiError> {
+        let mut group = tx.get_group(&account, name)?;
+        if let Some(new_name) = input.str_member("NewGroupName") {
+            group.name = new_name.to_owned();
+        }
+        if let Some(new_path) = input.str_member("NewPath") {
+            group.path = new_path.to_owned();
+        }
+        group.arn = arn(&account, "group", &group.path, &group.name);
+        tx.update_group(&group)?;
+        Ok(())
+    })
+}
+
 pub(super) fn delete(
     ctx: &mut OpCtx<'_>,
     input: &Value,

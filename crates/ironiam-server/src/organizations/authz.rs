@@ -8,97 +8,76 @@
 //! `AWSOrganizationsNotInUseException`). `CreatePolicy` names a policy that does not
 //! exist yet; it is authorized against the policy type's ARN with `*` for the ID.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use ironiam_policy::{ContextValue, ValueType};
 use ironiam_protocol::model::Value;
-use ironiam_store::Transaction;
 use ironiam_store::record::{FULL_AWS_ACCESS_ID, OrgNode, Organization, SERVICE_CONTROL_POLICY};
+use ironiam_store::{StoreError, Transaction};
 
 use super::membership;
 use super::policy::policy_arn;
-use crate::authz::Principal;
+use crate::authz::{Principal, Resource, reference};
 use crate::http::error::ApiError;
 use crate::http::json::AuthzRequest;
 
-/// Per action: the resource types it names and its condition keys.
-#[derive(Debug, Default)]
-struct ActionFacts {
-    resource_types: Vec<String>,
-    condition_keys: Vec<String>,
-}
+/// The resource types this authorizer names (the contract's targets for
+/// Organizations).
+pub(crate) const RESOURCE_TYPES: &[&str] = &["account", "organizationalunit", "root", "policy"];
 
-static ACTIONS: LazyLock<HashMap<String, ActionFacts>> = LazyLock::new(load);
-
-fn load() -> HashMap<String, ActionFacts> {
-    let text = include_str!("../../../../data/service-authorization/organizations.json");
-    let mut out = HashMap::new();
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        tracing::error!("bundled Organizations service authorization data is malformed");
-        return out;
-    };
-    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
-        v.and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for (name, action) in value
-        .get("actions")
-        .and_then(|a| a.as_object())
-        .into_iter()
-        .flatten()
-    {
-        let resource_types = action
-            .get("resources")
-            .and_then(|r| r.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.get("type").and_then(|t| t.as_str()).map(str::to_owned))
-            .collect();
-        out.insert(
-            name.clone(),
-            ActionFacts {
-                resource_types,
-                condition_keys: strings(action.get("condition_keys")),
-            },
-        );
+/// The stored tags of a record, none when it does not exist.
+fn tags_of<T>(
+    result: Result<T, StoreError>,
+    tags: impl FnOnce(T) -> Vec<ironiam_store::record::Tag>,
+) -> Result<Vec<ironiam_store::record::Tag>, ApiError> {
+    match result {
+        Ok(record) => Ok(tags(record)),
+        Err(StoreError::NotFound { .. }) => Ok(Vec::new()),
+        Err(err) => Err(err.into()),
     }
-    out
 }
 
-/// The ARN of a root, OU or account by its ID.
-fn node_arn(org: &Organization, id: &str) -> String {
-    let kind = match OrgNode::of(id) {
-        Some(OrgNode::Root) => "root",
-        Some(OrgNode::Unit) => "ou",
-        _ => "account",
-    };
-    org.entity_arn(kind, id)
+/// A root, OU or account by its ID, with its tags (`aws:ResourceTag/*`; roots carry
+/// none in ironiam, as `TagResource` is not implemented).
+fn node(tx: &mut dyn Transaction, org: &Organization, id: &str) -> Result<Resource, ApiError> {
+    Ok(match OrgNode::of(id) {
+        Some(OrgNode::Root) => Resource::bare("root", org.entity_arn("root", id)),
+        Some(OrgNode::Unit) => Resource::tagged(
+            "organizationalunit",
+            org.entity_arn("ou", id),
+            tags_of(tx.get_org_unit(&org.id, id), |u| u.tags)?,
+        ),
+        _ => Resource::tagged(
+            "account",
+            org.entity_arn("account", id),
+            tags_of(tx.get_org_account(id), |a| a.tags)?,
+        ),
+    })
 }
 
-/// The ARN of a policy by its ID: AWS's own for `FullAWSAccess`, the stored one for
-/// others, or the SCP form when there is no such policy.
+/// A policy by its ID: AWS's own ARN for `FullAWSAccess`, the stored one (with its
+/// tags) for others, or the SCP form when there is no such policy.
 fn policy_resource(
     tx: &mut dyn Transaction,
     org: &Organization,
     id: &str,
-) -> Result<(String, Option<String>), ApiError> {
+) -> Result<(Resource, Option<String>), ApiError> {
     if id == FULL_AWS_ACCESS_ID {
         return Ok((
-            format!("arn:aws:organizations::aws:policy/service_control_policy/{id}"),
+            Resource::bare(
+                "policy",
+                format!("arn:aws:organizations::aws:policy/service_control_policy/{id}"),
+            ),
             Some(SERVICE_CONTROL_POLICY.to_owned()),
         ));
     }
     match tx.get_org_policy(&org.id, id) {
-        Ok(policy) => Ok((policy.arn, Some(policy.policy_type))),
-        Err(ironiam_store::StoreError::NotFound { .. }) => {
-            Ok((policy_arn(org, SERVICE_CONTROL_POLICY, id), None))
-        }
+        Ok(policy) => Ok((
+            Resource::tagged("policy", policy.arn, policy.tags),
+            Some(policy.policy_type),
+        )),
+        Err(StoreError::NotFound { .. }) => Ok((
+            Resource::bare("policy", policy_arn(org, SERVICE_CONTROL_POLICY, id)),
+            None,
+        )),
         Err(err) => Err(err.into()),
     }
 }
@@ -136,7 +115,7 @@ pub(super) fn request(
     input: &Value,
     _region: &str,
 ) -> Result<AuthzRequest, ApiError> {
-    let facts = ACTIONS.get(operation);
+    let facts = reference::service("organizations").action(operation);
     let keys = facts
         .map(|f| f.condition_keys.as_slice())
         .unwrap_or_default();
@@ -160,7 +139,7 @@ pub(super) fn request(
         }
         return Ok(out);
     };
-    let names = |kind: &str| facts.is_some_and(|f| f.resource_types.iter().any(|t| t == kind));
+    let names = |kind: &str| facts.is_some_and(|f| f.resources.iter().any(|t| t.kind == kind));
     let member = |name: &str| input.str_member(name);
     match operation {
         "MoveAccount" => {
@@ -172,24 +151,25 @@ pub(super) fn request(
             .into_iter()
             .flatten()
             {
-                out.resources.push(node_arn(&org, id));
+                out.resources.push(node(tx, &org, id)?);
             }
         }
         "CreatePolicy" => {
             let kind = policy_type.as_deref().unwrap_or(SERVICE_CONTROL_POLICY);
-            out.resources.push(policy_arn(&org, kind, "*"));
+            out.resources
+                .push(Resource::bare("policy", policy_arn(&org, kind, "*")));
         }
         _ => {
             if names("policy")
                 && let Some(id) = member("PolicyId")
             {
-                let (arn, stored_type) = policy_resource(tx, &org, id)?;
-                out.resources.push(arn);
+                let (resource, stored_type) = policy_resource(tx, &org, id)?;
+                out.resources.push(resource);
                 policy_type = policy_type.or(stored_type);
             }
             // The one node the call is about: an account, OU, root, parent, child or
             // policy target.
-            let node = [
+            let named = [
                 "AccountId",
                 "OrganizationalUnitId",
                 "RootId",
@@ -199,12 +179,12 @@ pub(super) fn request(
             ]
             .iter()
             .find_map(|name| member(name));
-            if let Some(id) = node
+            if let Some(id) = named
                 && ["account", "organizationalunit", "root"]
                     .iter()
                     .any(|kind| names(kind))
             {
-                out.resources.push(node_arn(&org, id));
+                out.resources.push(node(tx, &org, id)?);
             }
         }
     }

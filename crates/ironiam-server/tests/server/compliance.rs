@@ -16,7 +16,7 @@ use crate::mfa::{STEP, enable, known, provision, user_id};
 use crate::organizations::{JsonReply, send_json};
 
 /// Seed 004's rule, as `--config-rule file://rule.json` sends it.
-fn seed_004_rule() -> Json {
+pub fn seed_004_rule() -> Json {
     json!({
         "ConfigRuleName": "mfa-enabled-for-iam-console-access",
         "Description": "Checks whether AWS Multi-Factor Authentication (MFA) is enabled for all IAM users that use a console password.",
@@ -70,7 +70,7 @@ fn signed_config(operation: &str, body: &str, key: (&str, &str), region: &str) -
         .unwrap()
 }
 
-async fn config_as(
+pub async fn config_as(
     h: &Harness,
     key: (&str, &str),
     region: &str,

@@ -8,6 +8,8 @@
 )]
 
 mod auth;
+mod authz_contract;
+mod authz_resources;
 mod compliance;
 mod console;
 mod console_mfa;

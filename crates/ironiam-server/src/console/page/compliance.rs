@@ -102,7 +102,11 @@ fn details(
     let content = match caller.authorize_service(
         "config:GetComplianceDetailsByConfigRule",
         EVENT_SOURCE,
-        std::slice::from_ref(&rule.arn),
+        &[crate::authz::Resource::tagged(
+            "ConfigRule",
+            rule.arn.clone(),
+            rule.tags.clone(),
+        )],
     ) {
         Err(err) => failure("view this rule's results", &err),
         Ok(()) => {
