@@ -26,9 +26,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    """One server for the session; each test resets it to its first-start state."""
+def start_server(*extra):
+    """Starts `ironiam serve --ephemeral` on a free port; returns (process, endpoint)."""
     binary = os.environ.get("IRONIAM_BIN", str(ROOT / "target" / "debug" / "ironiam"))
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
@@ -39,6 +38,7 @@ def server():
             "--account-id", ACCOUNT_ID,
             "--root-access-key-id", ROOT_KEY_ID,
             "--root-secret-access-key", ROOT_SECRET,
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -57,12 +57,23 @@ def server():
             output = process.stdout.read() if process.stdout else ""
             pytest.fail(f"ironiam serve did not become healthy:\n{output}")
         time.sleep(0.1)
-    yield endpoint
+    return process, endpoint
+
+
+def stop_server(process):
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """One server for the session; each test resets it to its first-start state."""
+    process, endpoint = start_server()
+    yield endpoint
+    stop_server(process)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import uuid
 import botocore.exceptions
 import pytest
 
-from conftest import ACCOUNT_ID, ROOT, ROOT_KEY_ID, ROOT_SECRET, client
+from conftest import ACCOUNT_ID, ROOT, ROOT_KEY_ID, ROOT_SECRET, client, start_server, stop_server
 
 SEED = int(os.environ.get("IRONIAM_DIFF_SEED", "20261204"))
 CALLS = int(os.environ.get("IRONIAM_DIFF_CALLS", "2000"))
@@ -250,11 +250,17 @@ def one_call(world, rng, caller):
     return outcome, request
 
 
+LAST_REQUEST_ID = []
+
+
 def outcome_of(call):
+    """The server's decision for `call`; its request ID goes to LAST_REQUEST_ID."""
     try:
-        call()
+        response = call()
+        LAST_REQUEST_ID[:] = [response["ResponseMetadata"]["RequestId"]]
         return "allowed"
     except botocore.exceptions.ClientError as err:
+        LAST_REQUEST_ID[:] = [err.response["ResponseMetadata"]["RequestId"]]
         error = err.response["Error"]
         if error["Code"] != "AccessDenied":
             # Authorized, then refused for another reason (e.g. a tag quota).
@@ -285,7 +291,9 @@ def assume(world, rng, endpoint, user_name):
     issued = {}
 
     def call():
-        issued.update(user["sts"].assume_role(**params)["Credentials"])
+        response = user["sts"].assume_role(**params)
+        issued.update(response["Credentials"])
+        return response
 
     outcome = outcome_of(call)
     context = principal_context(world, user_caller(world, user_name))
@@ -336,10 +344,40 @@ def simulate(requests):
     return out
 
 
-def test_server_decisions_equal_the_simulator_on_the_documented_context(endpoint):
+@pytest.fixture
+def audited(tmp_path):
+    """A server of its own whose audit log records every decision's context."""
+    log = tmp_path / "audit.jsonl"
+    process, endpoint = start_server("--audit-log", str(log))
+    yield endpoint, log
+    stop_server(process)
+
+
+def logged_evaluations(log):
+    """Request ID -> the decisions the server logged for it."""
+    out = {}
+    for line in log.read_text().splitlines():
+        record = json.loads(line)
+        if record.get("evaluations"):
+            out[record["requestID"]] = record["evaluations"]
+    return out
+
+
+def key_diff(model, logged):
+    """Keys (and values) the model has and the server's context lacks, and the reverse."""
+    fold = lambda entries: {e["ContextKeyName"].lower(): sorted(e["ContextKeyValues"]) for e in entries}
+    mine, theirs = fold(model), fold(logged)
+    return {
+        "missing_on_server": {k: v for k, v in mine.items() if theirs.get(k) != v},
+        "extra_on_server": sorted(set(theirs) - set(mine)),
+    }
+
+
+def test_server_decisions_equal_the_simulator_on_the_documented_context(audited):
+    endpoint, log = audited
     rng = random.Random(SEED)
     world = build(endpoint, rng)
-    observed, requests = [], []
+    observed, requests, request_ids = [], [], []
     sessions = []
     for _ in range(CALLS):
         if rng.random() < 0.1:
@@ -352,21 +390,50 @@ def test_server_decisions_equal_the_simulator_on_the_documented_context(endpoint
             outcome, request = one_call(world, rng, user_caller(world, rng.choice(list(world.users))))
         observed.append(outcome)
         requests.append(request)
+        request_ids.append(LAST_REQUEST_ID[0])
     expected = simulate(requests)
-    mismatches = [
-        (i, observed[i], expected[i], requests[i])
-        for i in range(len(requests))
-        if observed[i] != expected[i]
-    ]
-    kinds = {d for d in observed}
     # The generator must exercise all three outcomes, or it proves little.
+    kinds = set(observed)
     assert kinds == {"allowed", "explicitDeny", "implicitDeny"}, kinds
     assert any(r["ActionName"] == "sts:AssumeRole" for r in requests)
-    assert not mismatches, (
-        f"{len(mismatches)} of {len(requests)} decisions differ (seed {SEED}); first: "
-        + json.dumps(
-            {"index": mismatches[0][0], "server": mismatches[0][1], "simulator": mismatches[0][2],
-             "request": mismatches[0][3]},
-            indent=1,
-        )
+
+    # 1. The server's own record of each IAM decision replays to the same decision.
+    logged = logged_evaluations(log)
+    replays, replayed_from = [], []
+    for i, request in enumerate(requests):
+        if request["ActionName"].startswith("iam:"):
+            evaluations = logged.get(request_ids[i], [])
+            assert evaluations, f"no evaluation logged for call {i} ({request['ActionName']})"
+            for evaluation in evaluations:
+                replays.append({
+                    "PolicyInputList": request["PolicyInputList"],
+                    "CallerArn": request["CallerArn"],
+                    "ActionName": evaluation["ActionName"],
+                    "ResourceArn": evaluation["ResourceArn"],
+                    "ContextEntries": evaluation["ContextEntries"],
+                })
+                replayed_from.append(evaluation["EvalDecision"])
+    replayed = simulate(replays)
+    differing = [i for i in range(len(replays)) if replayed[i] != replayed_from[i]]
+    assert not differing, (
+        f"{len(differing)} logged decisions replay differently; first: "
+        + json.dumps({"logged": replayed_from[differing[0]], "replayed": replayed[differing[0]],
+                      "request": replays[differing[0]]}, indent=1)
     )
+
+    # 2. Each decision equals the simulator's on the context AWS documents.
+    mismatches = [i for i in range(len(requests)) if observed[i] != expected[i]]
+    if mismatches:
+        first = mismatches[0]
+        evaluations = logged.get(request_ids[first], [])
+        diff = key_diff(requests[first]["ContextEntries"],
+                        evaluations[-1]["ContextEntries"] if evaluations else [])
+        by_action = {}
+        for i in mismatches:
+            by_action[requests[i]["ActionName"]] = by_action.get(requests[i]["ActionName"], 0) + 1
+        pytest.fail(
+            f"{len(mismatches)} of {len(requests)} decisions differ (seed {SEED}), by action "
+            f"{by_action}; first, call {first}: server {observed[first]}, simulator "
+            f"{expected[first]}; context keys {json.dumps(diff)}; request "
+            + json.dumps(requests[first], indent=1)
+        )

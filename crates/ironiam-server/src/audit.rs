@@ -92,6 +92,11 @@ pub struct AuditRecord {
     pub event_type: &'static str,
     /// The account.
     pub recipient_account_id: String,
+    /// Every policy decision the call made, with the request context it was made on,
+    /// replayable with `ironiam simulate --batch` (ironiam's addition; see
+    /// [`crate::authz::trace`]). Absent when the call made none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<crate::authz::trace::Evaluation>,
 }
 
 /// Where audit records are written.
@@ -106,6 +111,11 @@ pub enum AuditLog {
 }
 
 impl AuditLog {
+    /// Whether records go anywhere (when not, nothing need be gathered for them).
+    pub fn is_enabled(&self) -> bool {
+        !matches!(self, Self::None)
+    }
+
     /// Opens the target.
     ///
     /// # Errors

@@ -17,6 +17,7 @@ pub mod contract;
 mod explain;
 pub mod reference;
 pub mod scp;
+pub mod trace;
 
 use std::sync::Arc;
 
@@ -353,6 +354,7 @@ fn decide_one(
         context,
     };
     let decision = decide(&set, &request);
+    trace::record(action, resource, context, decision.decision);
     if decision.decision == EvalDecision::Allowed {
         return Ok(Authorized {
             decision: decision.decision,

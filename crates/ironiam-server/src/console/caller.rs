@@ -342,6 +342,7 @@ impl<'a> Caller<'a> {
             decision: "none".to_owned(),
             event_type: "AwsApiCall",
             recipient_account_id: principal.account_id.clone(),
+            evaluations: Vec::new(),
         }
     }
 }

@@ -636,6 +636,7 @@ fn audit_login(
         decision: "none".to_owned(),
         event_type: "AwsConsoleSignIn",
         recipient_account_id: ctx.state.account_id.clone(),
+        evaluations: Vec::new(),
     };
     ctx.state.audit.write(&record);
 }

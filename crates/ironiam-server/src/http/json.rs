@@ -260,13 +260,16 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         decision: "none".to_owned(),
         event_type: "AwsApiCall",
         recipient_account_id: state.account_id.clone(),
+        evaluations: Vec::new(),
     };
-    let result = match resolved {
-        Some((service, operation)) => pipeline(
-            state, parts, body, service, operation, peer, now, &mut audit,
-        ),
-        None => Err(unknown_operation(parts)),
-    };
+    let (result, evaluations) =
+        authz::trace::collect(state.audit.is_enabled(), || match resolved {
+            Some((service, operation)) => pipeline(
+                state, parts, body, service, operation, peer, now, &mut audit,
+            ),
+            None => Err(unknown_operation(parts)),
+        });
+    audit.evaluations = evaluations;
     // Metrics name the service too: Organizations' CreatePolicy is not IAM's.
     let metric = match resolved {
         Some((service, operation)) => format!("{}:{}", service.action_prefix, operation.name()),

@@ -176,6 +176,7 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         decision: "none".to_owned(),
         event_type: "AwsApiCall",
         recipient_account_id: state.account_id.clone(),
+        evaluations: Vec::new(),
     };
     // The action name is only trusted for audit and metrics once decoded.
     let params = QueryParams::decode_request(parts.uri.query().unwrap_or_default(), body);
@@ -185,9 +186,12 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
     {
         audit.event_name = action.to_owned();
     }
-    let result = pipeline(
-        state, service, parts, body, params, request_id, peer, now, &mut audit,
-    );
+    let (result, evaluations) = authz::trace::collect(state.audit.is_enabled(), || {
+        pipeline(
+            state, service, parts, body, params, request_id, peer, now, &mut audit,
+        )
+    });
+    audit.evaluations = evaluations;
     let outcome = match result {
         Ok(body) => Outcome {
             action: audit.event_name.clone(),

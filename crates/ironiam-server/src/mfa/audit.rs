@@ -116,6 +116,7 @@ pub(super) fn record(
         decision: "none".to_owned(),
         event_type: "AwsServiceEvent",
         recipient_account_id: account_id.to_owned(),
+        evaluations: Vec::new(),
     };
     tracing::info!(
         account = account_id,
