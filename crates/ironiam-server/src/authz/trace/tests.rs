@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
 use ironiam_policy::{Context, ContextValue, EvalDecision, ValueType};
 
 use super::{collect, record};
