@@ -26,4 +26,5 @@ mod roles;
 mod scp;
 mod simulator;
 mod sts;
+mod sts_session;
 mod tags;
