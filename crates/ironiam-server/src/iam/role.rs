@@ -11,6 +11,7 @@ use ironiam_store::{Entity, StoreExt};
 use super::OpCtx;
 use super::managed::validate;
 use super::output::{RoleView, list_options, required, tags, truncation, write_role};
+use super::trust_binding::{self, Named};
 use super::user::check_boundary;
 use crate::http::error::{ApiError, not_found};
 
@@ -183,7 +184,18 @@ pub(super) fn delete(
         if let Some(message) = conflict {
             return Err(ApiError::DeleteConflict(message.to_owned()));
         }
+        let role = tx.get_role(&account, name)?;
         tx.delete_role(&account, name)?;
+        // Trust policies that named the role now show its unique ID, so a role
+        // created later under the same name is not trusted (see `trust_binding`).
+        trust_binding::rebind(
+            tx,
+            Named::Role {
+                account: &account,
+                name,
+            },
+            &role.id,
+        )?;
         Ok(())
     })
 }

@@ -28,3 +28,4 @@ mod simulator;
 mod sts;
 mod sts_session;
 mod tags;
+mod trust_binding;
