@@ -63,6 +63,7 @@ pub(super) fn create(
         if let Some(boundary) = boundary {
             check_boundary(tx, &account, boundary)?;
         }
+        trust_binding::check_principals_exist(tx, document)?;
         tx.insert_role(&role)?;
         Ok(())
     })?;
@@ -156,11 +157,14 @@ pub(super) fn update_assume_role_policy(
     let name = required(input, "RoleName")?;
     let document = required(input, "PolicyDocument")?;
     validate(document, PolicyKind::Trust)?;
-    modify(ctx, name, |role| {
+    let account = ctx.account().to_owned();
+    ctx.state.store.write(|tx| -> Result<(), ApiError> {
+        let mut role = tx.get_role(&account, name)?;
+        trust_binding::check_principals_exist(tx, document)?;
         role.assume_role_policy_document = document.to_owned();
+        tx.update_role(&role)?;
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
 pub(super) fn delete(

@@ -30,9 +30,16 @@
 //! role by account and name whatever the path), so everything that trusted the old
 //! principal is rewritten, and they are found by parsing each document, so JSON
 //! escapes in the text cannot hide a value.
+//!
+//! The other half of binding is **at save time**: IAM refuses a trust policy that
+//! names a user or role that does not exist (`MalformedPolicyDocument`, "Invalid
+//! principal in policy"), since it has no ID to bind. ironiam does the same for
+//! users and roles of the accounts it hosts ([`check_principals_exist`]), so a
+//! trust policy cannot be written for a name that someone creates later. Principals
+//! of accounts this server does not host cannot be checked and are accepted.
 
 use ironiam_policy::{PolicyKind, PrincipalSet, PrincipalType, parse};
-use ironiam_store::{ListOptions, Transaction};
+use ironiam_store::{ListOptions, StoreError, Transaction};
 
 use crate::http::error::ApiError;
 
@@ -64,6 +71,71 @@ impl Named<'_> {
                 .is_some_and(|path_and_name| path_and_name.rsplit('/').next() == Some(*name)),
         }
     }
+}
+
+/// Refuses a trust policy naming a user or role, of an account hosted here, that
+/// does not exist, as IAM does: `Invalid principal in policy: "AWS":"ARN"`. A user
+/// must match its ARN exactly (path included); a role is found by name, as the
+/// policy engine matches roles.
+///
+/// # Errors
+/// `MalformedPolicyDocument`, or a store fault.
+pub(super) fn check_principals_exist(tx: &mut dyn Transaction, text: &str) -> Result<(), ApiError> {
+    let Ok(document) = parse(text, PolicyKind::Trust) else {
+        // Validated before; a document that does not parse has no principals to bind.
+        return Ok(());
+    };
+    let values = document
+        .statements
+        .iter()
+        .filter_map(|s| s.principal.as_ref())
+        .filter_map(|p| match &p.principals {
+            PrincipalSet::ByType(by_type) => Some(by_type),
+            PrincipalSet::Everyone => None,
+        })
+        .flatten()
+        .filter(|(kind, _)| *kind == PrincipalType::Aws)
+        .flat_map(|(_, values)| values);
+    for value in values {
+        let arn = value.value.as_ref();
+        let Some((account, kind, name)) = iam_principal(arn) else {
+            continue;
+        };
+        match tx.get_account(account) {
+            Ok(_) => {}
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(err) => return Err(err.into()),
+        }
+        let exists = match kind {
+            "user" => match tx.get_user(account, name) {
+                Ok(user) => user.arn == arn,
+                Err(StoreError::NotFound { .. }) => false,
+                Err(err) => return Err(err.into()),
+            },
+            _ => match tx.get_role(account, name) {
+                Ok(_) => true,
+                Err(StoreError::NotFound { .. }) => false,
+                Err(err) => return Err(err.into()),
+            },
+        };
+        if !exists {
+            return Err(ApiError::MalformedPolicyDocument(format!(
+                "Invalid principal in policy: \"AWS\":\"{arn}\""
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `(account, "user" | "role", name)` of an IAM user or role ARN.
+fn iam_principal(arn: &str) -> Option<(&str, &str, &str)> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let (kind, path_and_name) = resource.split_once('/')?;
+    let name = path_and_name.rsplit('/').next()?;
+    (matches!(kind, "user" | "role") && !name.is_empty()).then_some((account, kind, name))
 }
 
 /// Replaces `named` by `replacement` (a unique ID, or a new ARN) in the AWS

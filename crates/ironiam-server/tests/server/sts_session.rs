@@ -368,13 +368,30 @@ async fn chaining_keeps_transitive_tags_and_drops_the_others() {
         {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/Dept": "eng"}}},
         {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/Project": "x"}}}]});
     let first_session = "arn:aws:iam::123456789012:role/First";
-    let chain = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-        "Principal": {"AWS": [first_session, "arn:aws:iam::123456789012:role/Second"]},
-        "Action": ["sts:AssumeRole", "sts:TagSession"]}]});
+    // Second trusts First and (once it exists) itself.
+    let chain = |principals: serde_json::Value| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": principals}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]})
+    };
     let second_policy_chained = json!({"Version": "2012-10-17", "Statement": [
         second_policy["Statement"][0].clone(), second_policy["Statement"][1].clone(),
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]});
-    let second = role(&h, "Second", &chain, &second_policy_chained, &[]).await;
+    let second = role(
+        &h,
+        "Second",
+        &chain(json!(first_session)),
+        &second_policy_chained,
+        &[],
+    )
+    .await;
+    let both = chain(json!([first_session, second.as_str()])).to_string();
+    let updated = h
+        .root(
+            "UpdateAssumeRolePolicy",
+            &[("RoleName", "Second"), ("PolicyDocument", &both)],
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
     let no_tagging = role(
         &h,
         "NoTagging",

@@ -102,6 +102,7 @@ async fn delete_user(h: &Harness, name: &str, key: &str) {
 async fn a_user_deleted_and_recreated_under_the_same_name_is_not_trusted() {
     let h = harness();
     let (alice, alice_id) = user(&h, "alice").await;
+    user(&h, "bob").await;
     let alice_arn = "arn:aws:iam::123456789012:user/alice";
     let arn = create_role(
         &h,
@@ -156,6 +157,90 @@ async fn a_user_deleted_and_recreated_under_the_same_name_is_not_trusted() {
         .await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(assume(&h, &new_alice, &arn).await.status, 403);
+}
+
+#[tokio::test]
+async fn a_trust_policy_cannot_name_a_user_or_role_that_does_not_exist_yet() {
+    let h = harness();
+    let trust = |principal: &str| {
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}]})
+        .to_string()
+    };
+    for principal in [
+        "arn:aws:iam::123456789012:user/later",
+        "arn:aws:iam::123456789012:role/Later",
+    ] {
+        let reply = h
+            .root(
+                "CreateRole",
+                &[
+                    ("RoleName", "Early"),
+                    ("AssumeRolePolicyDocument", &trust(principal)),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (400, Some("MalformedPolicyDocument")),
+            "{}",
+            reply.body
+        );
+        assert_eq!(
+            reply.message().unwrap(),
+            format!("Invalid principal in policy: \"AWS\":\"{principal}\"")
+        );
+    }
+    // A user's ARN must carry its path.
+    let (later, _) = user(&h, "later").await;
+    let wrong_path = h
+        .root(
+            "CreateRole",
+            &[
+                ("RoleName", "Early"),
+                (
+                    "AssumeRolePolicyDocument",
+                    &trust("arn:aws:iam::123456789012:user/x/later"),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong_path.code(),
+        Some("MalformedPolicyDocument"),
+        "{}",
+        wrong_path.body
+    );
+    // Once it exists, the same document is accepted, and so is an account outside
+    // this server, which cannot be checked.
+    let arn = create_role(
+        &h,
+        "Early",
+        json!([
+            "arn:aws:iam::123456789012:user/later",
+            "arn:aws:iam::999988887777:user/x"
+        ]),
+    )
+    .await;
+    assert_eq!(assume(&h, &later, &arn).await.status, 200);
+    let update = h
+        .root(
+            "UpdateAssumeRolePolicy",
+            &[
+                ("RoleName", "Early"),
+                (
+                    "PolicyDocument",
+                    &trust("arn:aws:iam::123456789012:user/nobody"),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        update.code(),
+        Some("MalformedPolicyDocument"),
+        "{}",
+        update.body
+    );
 }
 
 #[tokio::test]
