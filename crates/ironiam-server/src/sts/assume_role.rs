@@ -142,7 +142,7 @@ pub(super) fn assume_role(
             ..PolicySet::default()
         };
         for name in &actions {
-            let action = Action::new(*name);
+            let action = Action::new(name);
             let request = Request {
                 caller: &principal.caller,
                 action: &action,
