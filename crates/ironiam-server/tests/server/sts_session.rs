@@ -622,3 +622,54 @@ async fn principal_org_keys_follow_the_account_in_its_organization() {
     .await;
     assert_denied(&assume(&h, &member, &arn, &[]).await, "sts:AssumeRole");
 }
+
+#[tokio::test]
+async fn a_role_session_carries_its_accounts_organization_and_external_id_works_across_accounts() {
+    let h = harness();
+    let t = tree(&h).await;
+    // A role session in the management account: its policy requires the org ID.
+    let boss = user(&h, "boss", None).await;
+    let boss_arn = "arn:aws:iam::123456789012:user/boss";
+    let in_org = allow_if(
+        "iam:ListUsers",
+        json!({"StringEquals": {"aws:PrincipalOrgID": t.org_id}}),
+    );
+    let arn = role(
+        &h,
+        "OrgOnly",
+        &trusting(boss_arn, &["sts:AssumeRole"], json!(null)),
+        &in_org,
+        &[],
+    )
+    .await;
+    let session = issued(&assume(&h, &boss, &arn, &[]).await);
+    let listed = iam(&h, &session, "ListUsers", &[]).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+
+    // A third party in the member account must present the ExternalId.
+    let vendor = store_user(&h, &t.member, "vendor", &[ADMIN]);
+    let vendor = Creds {
+        id: vendor.0,
+        secret: vendor.1,
+        token: None,
+    };
+    let condition = json!({"StringEquals": {"sts:ExternalId": "Partner-42"}});
+    let arn = role(
+        &h,
+        "Partner",
+        &trusting(&t.member, &["sts:AssumeRole"], condition),
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]}),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        assume(&h, &vendor, &arn, &[("ExternalId", "Partner-42")])
+            .await
+            .status,
+        200
+    );
+    assert_denied(
+        &assume(&h, &vendor, &arn, &[("ExternalId", "Partner-43")]).await,
+        "sts:AssumeRole",
+    );
+}
