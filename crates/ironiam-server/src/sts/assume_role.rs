@@ -1,5 +1,6 @@
 //! `AssumeRole`: a role session, decided by the caller's policies together with the
-//! role's trust policy, with MFA context when a device code was given.
+//! role's trust policy, with MFA context when a device code was given, and the
+//! session's ExternalId, tags and source identity ([`session`]).
 
 use std::sync::Arc;
 
