@@ -93,7 +93,16 @@ RESOURCES = [
 ]
 
 
-def random_policy(rng, world):
+def random_policies(rng, world, count):
+    """`count` random inline policies within IAM's quota for one user's inline
+    policies together (2,048 characters, white space not counted)."""
+    while True:
+        documents = [random_document(rng, world) for _ in range(count)]
+        if sum(len(d.replace(" ", "")) for d in documents) <= 2000:
+            return documents
+
+
+def random_document(rng, world):
     statements = []
     for _ in range(rng.randint(1, 4)):
         statement = {
@@ -152,7 +161,7 @@ def build(endpoint, rng):
         created = root.create_role(
             RoleName=name, Path=path, AssumeRolePolicyDocument=trust, Tags=tag_list(tags)
         )["Role"]
-        policies = [random_policy(rng, world) for _ in range(rng.randint(1, 2))]
+        policies = random_policies(rng, world, rng.randint(1, 2))
         for n, document in enumerate(policies):
             root.put_role_policy(RoleName=name, PolicyName=f"p{n}", PolicyDocument=document)
         world.roles[name] = {
@@ -165,7 +174,7 @@ def build(endpoint, rng):
         tags = world.tags()
         created = root.create_user(UserName=name, Path=path, Tags=tag_list(tags))["User"]
         key = root.create_access_key(UserName=name)["AccessKey"]
-        policies = [random_policy(rng, world) for _ in range(rng.randint(1, 3))]
+        policies = random_policies(rng, world, rng.randint(1, 3))
         for n, document in enumerate(policies):
             root.put_user_policy(UserName=name, PolicyName=f"p{n}", PolicyDocument=document)
         world.users[name] = {
@@ -340,7 +349,16 @@ def simulate(requests):
     for line in result.stdout.splitlines():
         answer = json.loads(line)
         assert "Error" not in answer, answer
-        out[answer["Id"]] = answer["EvalDecision"]
+        decision = answer["EvalDecision"]
+        request = requests[answer["Id"]]
+        # AssumeRole is allowed only when the trust policy itself allows the caller: an
+        # identity policy alone never suffices, unlike other resource-based policies
+        # (IAM User Guide, "Granting a user permissions to switch roles").
+        if (request["ActionName"] == "sts:AssumeRole" and decision == "allowed"
+                and not any(m.get("SourcePolicyType") == "Resource Policy"
+                            for m in answer.get("MatchedStatements", []))):
+            decision = "implicitDeny"
+        out[answer["Id"]] = decision
     return out
 
 

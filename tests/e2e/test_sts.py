@@ -25,10 +25,11 @@ def test_assume_role_with_boto3_and_session_policy(endpoint, root_iam):
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:user/app"},
         "Action": "sts:AssumeRole"}]}
+    # IAM binds the trusted user when the policy is saved: it must exist first.
+    root_iam.create_user(UserName="app")
     role = root_iam.create_role(RoleName="Deployer", AssumeRolePolicyDocument=json.dumps(trust),
                                 MaxSessionDuration=7200)["Role"]
     root_iam.attach_role_policy(RoleName="Deployer", PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess")
-    root_iam.create_user(UserName="app")
     key = root_iam.create_access_key(UserName="app")["AccessKey"]
     sts = client(endpoint, key["AccessKeyId"], key["SecretAccessKey"], service="sts")
 

@@ -15,6 +15,7 @@
 mod cache;
 pub mod contract;
 mod explain;
+mod principal_keys;
 pub mod reference;
 pub mod scp;
 pub mod trace;
@@ -26,7 +27,7 @@ use ironiam_policy::{
     Request, SetKind, ValueType, decide, explain,
 };
 use ironiam_protocol::model::Value;
-use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, Role, User};
+use ironiam_store::record::{AccessKey, KeyOwner, PrincipalKind, Role, Tag, User};
 use ironiam_store::{ListOptions, Transaction};
 
 use crate::http::error::ApiError;
@@ -35,6 +36,7 @@ use crate::time::iso8601;
 pub use cache::{CallerCache, CallerPolicies, CallerSnapshot, PolicyCache};
 pub use contract::Resource;
 pub use explain::{Denial, explain_denial};
+pub use principal_keys::{PrincipalOrg, principal_org};
 pub use scp::service_control_policies;
 
 /// The authenticated caller.
@@ -54,6 +56,10 @@ pub struct Principal {
     /// For temporary credentials and console sign-ins, how and when the caller
     /// authenticated; `None` for long-term access keys.
     pub session: Option<SessionFacts>,
+    /// The organization the caller's account belongs to, for `aws:PrincipalOrgID`
+    /// and `aws:PrincipalOrgPaths`; `None` outside an organization. (Read with the
+    /// principal; every Organizations write retires cached principals.)
+    pub org: Option<PrincipalOrg>,
 }
 
 /// An assumed-role session's role.
@@ -94,6 +100,12 @@ pub struct SessionFacts {
     pub policy: Option<String>,
     /// The managed session policies passed to `AssumeRole`.
     pub policy_arns: Vec<String>,
+    /// `SourceIdentity` (`aws:SourceIdentity`), set once per role chain.
+    pub source_identity: Option<String>,
+    /// Session tags, passed or inherited: `aws:PrincipalTag/*`, over the role's own.
+    pub tags: Vec<Tag>,
+    /// The keys of `tags` that pass on to sessions this one assumes.
+    pub transitive_tag_keys: Vec<String>,
 }
 
 impl Principal {
@@ -143,6 +155,7 @@ pub fn resolve(tx: &mut dyn Transaction, key: &AccessKey) -> Result<Principal, A
         }
     };
     let caller = Caller::parse(&arn).map_err(|e| ApiError::internal(e.0))?;
+    let org = principal_org(tx, &key.account_id)?;
     Ok(Principal {
         account_id: key.account_id.clone(),
         access_key_id: key.id.clone(),
@@ -150,6 +163,7 @@ pub fn resolve(tx: &mut dyn Transaction, key: &AccessKey) -> Result<Principal, A
         role: None,
         caller,
         session: None,
+        org,
     })
 }
 
@@ -429,6 +443,7 @@ fn base_context(principal: &Principal, facts: &RequestFacts) -> Context {
             ContextValue::string(tag.value.clone()),
         );
     }
+    principal_keys::add_principal_keys(&mut context, principal);
     context.insert(
         "aws:CurrentTime",
         ContextValue::typed(ValueType::Date, iso8601(facts.now)),
@@ -482,8 +497,10 @@ pub fn build_context(
 }
 
 /// The keys a session adds: AWS's global condition keys page defines
-/// `aws:MultiFactorAuthAge` as the seconds since MFA authentication.
+/// `aws:MultiFactorAuthAge` as the seconds since MFA authentication; a role
+/// session's tags and source identity come from its token.
 pub fn add_session_keys(context: &mut Context, session: &SessionFacts, now: i64) {
+    principal_keys::add_session_tags(context, session);
     context.insert(
         "aws:MultiFactorAuthPresent",
         ContextValue::boolean(session.mfa_authenticated_at.is_some()),

@@ -232,6 +232,10 @@ impl<'a> Ctx<'a> {
             }
         };
         let caller = PolicyCaller::parse(&arn).map_err(|e| ApiError::internal(e.0))?;
+        let org = self
+            .state
+            .store
+            .read(|tx| crate::authz::principal_org(tx, &signer.account_id))?;
         Ok(Principal {
             account_id: signer.account_id.clone(),
             access_key_id: String::new(),
@@ -245,7 +249,11 @@ impl<'a> Ctx<'a> {
                 mfa_authenticated_at: self.session.mfa_at,
                 policy: None,
                 policy_arns: Vec::new(),
+                source_identity: None,
+                tags: Vec::new(),
+                transitive_tag_keys: Vec::new(),
             }),
+            org,
         })
     }
 

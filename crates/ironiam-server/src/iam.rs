@@ -20,6 +20,7 @@ mod role;
 pub(crate) mod simulate;
 mod summary;
 mod tag;
+mod trust_binding;
 mod user;
 
 use std::collections::HashMap;

@@ -138,6 +138,7 @@ pub(super) fn principal(principal_type: PrincipalType, value: &str) -> bool {
             value == "*"
                 || (value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()))
                 || is_principal_arn(value)
+                || is_unique_id(value)
         }
         PrincipalType::Service | PrincipalType::Federated => {
             !value.is_empty()
@@ -148,6 +149,19 @@ pub(super) fn principal(principal_type: PrincipalType, value: &str) -> bool {
             !value.is_empty() && value.bytes().all(|b| b.is_ascii_hexdigit())
         }
     }
+}
+
+/// A user's or role's unique ID (`AIDA…`, `AROA…`): what IAM shows in place of a
+/// principal ARN once that principal is deleted ("If you delete the user, then the
+/// relationship is broken ... the policy shows the principal's unique ID", IAM User
+/// Guide, "AWS JSON policy elements: Principal"). A document read back with one must
+/// be accepted again; the ID names no live caller, so it matches nothing.
+fn is_unique_id(value: &str) -> bool {
+    (value.starts_with("AIDA") || value.starts_with("AROA"))
+        && (16..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn is_principal_arn(value: &str) -> bool {

@@ -285,6 +285,7 @@ fn session_principal(
         }
     };
     let caller = Caller::parse(&arn).map_err(|e| ApiError::internal(e.0))?;
+    let org = crate::authz::principal_org(tx, &account)?;
     Ok(Principal {
         account_id: account,
         access_key_id: key_id.to_owned(),
@@ -301,6 +302,10 @@ fn session_principal(
             mfa_authenticated_at: claims.mfa_at,
             policy: claims.policy.clone(),
             policy_arns: claims.policy_arns.clone(),
+            source_identity: claims.source_identity.clone(),
+            tags: claims.tags.clone(),
+            transitive_tag_keys: claims.transitive_tag_keys.clone(),
         }),
+        org,
     })
 }

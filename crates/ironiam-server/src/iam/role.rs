@@ -11,6 +11,7 @@ use ironiam_store::{Entity, StoreExt};
 use super::OpCtx;
 use super::managed::validate;
 use super::output::{RoleView, list_options, required, tags, truncation, write_role};
+use super::trust_binding::{self, Named};
 use super::user::check_boundary;
 use crate::http::error::{ApiError, not_found};
 
@@ -62,6 +63,7 @@ pub(super) fn create(
         if let Some(boundary) = boundary {
             check_boundary(tx, &account, boundary)?;
         }
+        trust_binding::check_principals_exist(tx, document)?;
         tx.insert_role(&role)?;
         Ok(())
     })?;
@@ -155,11 +157,14 @@ pub(super) fn update_assume_role_policy(
     let name = required(input, "RoleName")?;
     let document = required(input, "PolicyDocument")?;
     validate(document, PolicyKind::Trust)?;
-    modify(ctx, name, |role| {
+    let account = ctx.account().to_owned();
+    ctx.state.store.write(|tx| -> Result<(), ApiError> {
+        let mut role = tx.get_role(&account, name)?;
+        trust_binding::check_principals_exist(tx, document)?;
         role.assume_role_policy_document = document.to_owned();
+        tx.update_role(&role)?;
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
 pub(super) fn delete(
@@ -183,7 +188,18 @@ pub(super) fn delete(
         if let Some(message) = conflict {
             return Err(ApiError::DeleteConflict(message.to_owned()));
         }
+        let role = tx.get_role(&account, name)?;
         tx.delete_role(&account, name)?;
+        // Trust policies that named the role now show its unique ID, so a role
+        // created later under the same name is not trusted (see `trust_binding`).
+        trust_binding::rebind(
+            tx,
+            Named::Role {
+                account: &account,
+                name,
+            },
+            &role.id,
+        )?;
         Ok(())
     })
 }

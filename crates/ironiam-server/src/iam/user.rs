@@ -9,6 +9,7 @@ use ironiam_store::{Entity, StoreError, StoreExt, Transaction};
 
 use super::OpCtx;
 use super::output::{list_options, required, tags, truncation, write_user};
+use super::trust_binding::{self, Named};
 use crate::http::error::{ApiError, not_found};
 
 /// Checks a boundary ARN names an existing managed policy.
@@ -102,6 +103,7 @@ pub(super) fn update(
     let account = ctx.account().to_owned();
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         let mut user = tx.get_user(&account, name)?;
+        let old_arn = user.arn.clone();
         if let Some(new_name) = input.str_member("NewUserName") {
             user.name = new_name.to_owned();
         }
@@ -110,6 +112,11 @@ pub(super) fn update(
         }
         user.arn = arn(&account, "user", &user.path, &user.name);
         tx.update_user(&user)?;
+        // AWS binds a trusted user by its unique ID, so the trust follows the user
+        // to its new name or path (see `trust_binding`).
+        if user.arn != old_arn {
+            trust_binding::rebind(tx, Named::User { arn: &old_arn }, &user.arn)?;
+        }
         Ok(())
     })?;
     Ok(())
@@ -146,7 +153,11 @@ pub(super) fn delete(
         if let Some(message) = conflict {
             return Err(ApiError::DeleteConflict(message.to_owned()));
         }
+        let user = tx.get_user(&account, name)?;
         tx.delete_user(&account, name)?;
+        // Trust policies that named the user now show its unique ID, so a user
+        // created later under the same name is not trusted (see `trust_binding`).
+        trust_binding::rebind(tx, Named::User { arn: &user.arn }, &user.id)?;
         Ok(())
     })?;
     Ok(())

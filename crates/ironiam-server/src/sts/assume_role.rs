@@ -1,10 +1,13 @@
 //! `AssumeRole`: a role session, decided by the caller's policies together with the
-//! role's trust policy, with MFA context when a device code was given.
+//! role's trust policy, with MFA context when a device code was given, and the
+//! session's ExternalId, tags and source identity ([`session`]).
 
 use std::sync::Arc;
 
+mod session;
+
 use ironiam_policy::{
-    Action, ContextValue, Decision, Effect, EvalDecision, Policy, PolicyKind, PolicySet, Reason,
+    Action, Context, ContextValue, Effect, EvalDecision, Policy, PolicyKind, PolicySet, Reason,
     Request, SetKind, StatementOutcome, ValueType, decide, explain,
 };
 use ironiam_protocol::model::Value;
@@ -17,6 +20,7 @@ use super::token::{Issuer, SessionClaims, Subject};
 use crate::authz::{self, RequestFacts, denied_message};
 use crate::http::error::ApiError;
 use crate::iam::OpCtx;
+use session::SessionRequest;
 
 /// AWS's default session: one hour.
 const DEFAULT_DURATION_SECS: i64 = 3_600;
@@ -47,6 +51,8 @@ pub(super) fn assume_role(
             "Roles may not be assumed by root accounts.".to_owned(),
         ));
     }
+    // The session parameters are checked before the role is looked up.
+    let request = session::session_request(input, principal.session.as_ref())?;
     // A missing role is denied like a forbidden one, so callers cannot probe for
     // role names in accounts they have no access to.
     let Some((role_account, role_name)) = parse_role_arn(role_arn) else {
@@ -90,7 +96,20 @@ pub(super) fn assume_role(
         region: ctx.region.to_owned(),
     };
     let state = ctx.state;
-    let decision = state.store.read(|tx| -> Result<_, ApiError> {
+    // AssumeRole, and with it sts:TagSession when the session will carry tags and
+    // sts:SetSourceIdentity when it will carry a source identity: each must be
+    // allowed by the trust policy (and the caller's policies) in the same request
+    // context (IAM User Guide, "Passing session tags in AWS STS", "Permissions
+    // required to add session tags"; "Monitor and control actions taken with assumed
+    // roles", "Permissions required to set source identity").
+    let mut actions = vec!["sts:AssumeRole"];
+    if request.tags_session() {
+        actions.push("sts:TagSession");
+    }
+    if request.source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    let refused = state.store.read(|tx| -> Result<_, ApiError> {
         let policies = authz::caller_policies(tx, &state.cache, principal)?;
         let trust = state.cache.get_or_compile(
             &format!("trust:{}", role.id),
@@ -105,7 +124,7 @@ pub(super) fn assume_role(
                 ContextValue::typed(ValueType::Numeric, (ctx.now - at).max(0).to_string()),
             );
         }
-        context.insert("sts:RoleSessionName", ContextValue::string(session_name));
+        add_request_keys(&mut context, session_name, &request);
         let identity: Vec<&Policy> = policies.identity.iter().map(Arc::as_ref).collect();
         let session: Vec<&Policy> = policies.session.iter().flatten().map(Arc::as_ref).collect();
         // The caller's SCPs bind AssumeRole like any other action, so a member
@@ -119,42 +138,56 @@ pub(super) fn assume_role(
             service_control: levels.as_deref(),
             ..PolicySet::default()
         };
-        let action = Action::new("sts:AssumeRole");
-        let request = Request {
-            caller: &principal.caller,
-            action: &action,
-            resource: &role.arn,
-            resource_account: Some(&role.account_id),
-            context: &context,
-        };
-        // A role is assumable only if its trust policy allows the caller, whether by
-        // naming it or its account: unlike other resource policies, an identity
-        // policy alone never suffices (IAM User Guide, "Granting a user permissions
-        // to switch roles").
         let trust_only = PolicySet {
             resource: Some(&trust),
             ..PolicySet::default()
         };
-        let trusted = explain(&trust_only, &request)
-            .statements
-            .iter()
-            .any(|trace| {
-                trace.statement.set == SetKind::Resource
-                    && trace.statement.effect == Effect::Allow
-                    && trace.outcome == StatementOutcome::Applied
-            });
-        let decision = decide(&set, &request);
-        Ok(if trusted || decision.decision != EvalDecision::Allowed {
-            decision
-        } else {
-            Decision {
-                decision: EvalDecision::ImplicitDeny,
-                reason: Reason::ResourcePolicyNoAllow,
+        for name in &actions {
+            let action = Action::new(name);
+            let request = Request {
+                caller: &principal.caller,
+                action: &action,
+                resource: &role.arn,
+                resource_account: Some(&role.account_id),
+                context: &context,
+            };
+            // A role is assumable only if its trust policy allows the caller, whether
+            // by naming it or its account: unlike other resource policies, an
+            // identity policy alone never suffices (IAM User Guide, "Granting a user
+            // permissions to switch roles").
+            let trusted = explain(&trust_only, &request)
+                .statements
+                .iter()
+                .any(|trace| {
+                    trace.statement.set == SetKind::Resource
+                        && trace.statement.effect == Effect::Allow
+                        && trace.outcome == StatementOutcome::Applied
+                });
+            let decision = decide(&set, &request);
+            // The audit record's decision is the call's: a trust policy that does not
+            // allow the caller denies even what the identity policies allow.
+            let recorded = if decision.decision == EvalDecision::Allowed && !trusted {
+                EvalDecision::ImplicitDeny
+            } else {
+                decision.decision
+            };
+            crate::authz::trace::record(name, &role.arn, &context, recorded);
+            if decision.decision != EvalDecision::Allowed {
+                return Ok(Some((*name, decision.reason)));
             }
-        })
+            if !trusted {
+                return Ok(Some((*name, Reason::ResourcePolicyNoAllow)));
+            }
+        }
+        Ok(None)
     })?;
-    if decision.decision != EvalDecision::Allowed {
-        return Err(denied(decision.reason));
+    if let Some((action, reason)) = refused {
+        return Err(ApiError::AccessDenied(denied_message(
+            principal.arn(),
+            action,
+            role_arn,
+            reason,
+        )));
     }
 
     let expires_at = ctx.now + duration;
@@ -173,6 +206,9 @@ pub(super) fn assume_role(
             mfa_at,
             policy: session_policy,
             policy_arns,
+            source_identity: request.source_identity.clone(),
+            tags: request.tags.clone(),
+            transitive_tag_keys: request.transitive_keys.clone(),
             secret: String::new(),
         },
     )?;
@@ -191,7 +227,47 @@ pub(super) fn assume_role(
     if let Some(packed) = packed {
         w.element("PackedPolicySize", &packed.to_string());
     }
+    // Echoed, whether passed now or carried from the calling session (STS API
+    // reference, AssumeRole response elements).
+    if let Some(source) = &request.source_identity {
+        w.element("SourceIdentity", source);
+    }
     Ok(())
+}
+
+/// The request keys of an `AssumeRole` call: `sts:RoleSessionName`, `sts:ExternalId`,
+/// `sts:SourceIdentity`, the passed tags as `aws:RequestTag/*` and `aws:TagKeys`, and
+/// `sts:TransitiveTagKeys` (Service Authorization Reference, AWS STS, AssumeRole and
+/// TagSession). Inherited transitive tags are the caller's `aws:PrincipalTag/*`.
+fn add_request_keys(context: &mut Context, session_name: &str, request: &SessionRequest) {
+    context.insert("sts:RoleSessionName", ContextValue::string(session_name));
+    if let Some(external) = &request.external_id {
+        context.insert("sts:ExternalId", ContextValue::string(external.clone()));
+    }
+    if let Some(source) = &request.source_identity {
+        context.insert("sts:SourceIdentity", ContextValue::string(source.clone()));
+    }
+    for tag in &request.request_tags {
+        context.insert(
+            &format!("aws:RequestTag/{}", tag.key),
+            ContextValue::string(tag.value.clone()),
+        );
+    }
+    if !request.request_tags.is_empty() {
+        context.insert(
+            "aws:TagKeys",
+            ContextValue::list(
+                ValueType::String,
+                request.request_tags.iter().map(|t| t.key.clone()).collect(),
+            ),
+        );
+    }
+    if !request.request_transitive_keys.is_empty() {
+        context.insert(
+            "sts:TransitiveTagKeys",
+            ContextValue::list(ValueType::String, request.request_transitive_keys.clone()),
+        );
+    }
 }
 
 /// `(account, name)` of `arn:aws:iam::ACCOUNT:role/PATH/NAME`.

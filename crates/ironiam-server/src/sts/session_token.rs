@@ -59,6 +59,9 @@ pub(super) fn get_session_token(
             mfa_at,
             policy: None,
             policy_arns: Vec::new(),
+            source_identity: None,
+            tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
             secret: String::new(),
         },
     )?;

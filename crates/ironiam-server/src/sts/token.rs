@@ -17,6 +17,7 @@ use std::fmt;
 
 use ironiam_protocol::encoding::{base64_decode, base64_encode};
 use ironiam_store::id::{self, RandomSource};
+use ironiam_store::record::Tag;
 use ironiam_store::secret::{MasterKey, SecretAccessKey, SecretError};
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +80,18 @@ pub struct SessionClaims {
     /// The managed session policies' ARNs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_arns: Vec<String>,
+    /// `SourceIdentity`: set once, by the first `AssumeRole` of a chain that passes
+    /// it, and carried unchanged by every later session of the chain. (Added after
+    /// the first release: tokens issued before it open with `None`.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_identity: Option<String>,
+    /// The session tags: those passed to `AssumeRole` plus the transitive tags
+    /// inherited from the calling session (`aws:PrincipalTag/*` in the session).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    /// Which of `tags` are transitive: they pass on to sessions this one assumes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitive_tag_keys: Vec<String>,
     /// The secret access key, for SigV4.
     pub secret: String,
 }
@@ -92,6 +105,8 @@ impl fmt::Debug for SessionClaims {
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
             .field("mfa_at", &self.mfa_at)
+            .field("source_identity", &self.source_identity)
+            .field("tags", &self.tags)
             .field("secret", &"[redacted]")
             .finish_non_exhaustive()
     }
@@ -201,8 +216,21 @@ mod tests {
             mfa_at: Some(1_700_000_000),
             policy: None,
             policy_arns: Vec::new(),
+            source_identity: None,
+            tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
             secret: String::new(),
         }
+    }
+
+    #[test]
+    fn claims_sealed_before_session_tags_existed_still_open() {
+        // A token from a release without source identity and session tags: the new
+        // fields default, so sessions survive an upgrade.
+        let old = r#"{"account":"111122223333","subject":{"type":"root"},"issuer":"session_token","issued_at":1,"expires_at":2,"mfa_at":null,"secret":"s"}"#;
+        let claims: SessionClaims = serde_json::from_str(old).unwrap();
+        assert_eq!(claims.source_identity, None);
+        assert!(claims.tags.is_empty() && claims.transitive_tag_keys.is_empty());
     }
 
     #[test]

@@ -29,4 +29,6 @@ mod roles;
 mod scp;
 mod simulator;
 mod sts;
+mod sts_session;
 mod tags;
+mod trust_binding;

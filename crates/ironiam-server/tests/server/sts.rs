@@ -9,13 +9,13 @@ use crate::harness::*;
 
 /// Temporary (or long-term, without a token) credentials.
 #[derive(Clone)]
-struct Creds {
-    id: String,
-    secret: String,
-    token: Option<String>,
+pub struct Creds {
+    pub id: String,
+    pub secret: String,
+    pub token: Option<String>,
 }
 
-fn root_creds() -> Creds {
+pub fn root_creds() -> Creds {
     Creds {
         id: ROOT_ID.to_owned(),
         secret: ROOT_SECRET.to_owned(),
@@ -34,21 +34,21 @@ fn signed_for(service: &str, body: &str, creds: &Creds, time: i64) -> Request<Bo
     )
 }
 
-async fn sts(h: &Harness, creds: &Creds, action: &str, params: &[(&str, &str)]) -> Reply {
+pub async fn sts(h: &Harness, creds: &Creds, action: &str, params: &[(&str, &str)]) -> Reply {
     let mut all = vec![("Action", action), ("Version", "2011-06-15")];
     all.extend_from_slice(params);
     let now = h.clock.now().as_secs();
     h.send(signed_for("sts", &form(&all), creds, now)).await
 }
 
-async fn iam(h: &Harness, creds: &Creds, action: &str, params: &[(&str, &str)]) -> Reply {
+pub async fn iam(h: &Harness, creds: &Creds, action: &str, params: &[(&str, &str)]) -> Reply {
     let mut all = vec![("Action", action), ("Version", "2010-05-08")];
     all.extend_from_slice(params);
     let now = h.clock.now().as_secs();
     h.send(signed_for("iam", &form(&all), creds, now)).await
 }
 
-fn issued(reply: &Reply) -> Creds {
+pub fn issued(reply: &Reply) -> Creds {
     assert_eq!(reply.status, 200, "{}", reply.body);
     Creds {
         id: reply.field("AccessKeyId").unwrap().to_owned(),
@@ -57,7 +57,7 @@ fn issued(reply: &Reply) -> Creds {
     }
 }
 
-async fn user(h: &Harness, name: &str, policy: Option<&str>) -> Creds {
+pub async fn user(h: &Harness, name: &str, policy: Option<&str>) -> Creds {
     let (id, secret) = h.user_with_key(name).await;
     if let Some(policy) = policy {
         let put = h
@@ -79,7 +79,7 @@ async fn user(h: &Harness, name: &str, policy: Option<&str>) -> Creds {
     }
 }
 
-async fn role(h: &Harness, name: &str, trust: &str, policy: &str, max: &str) -> String {
+pub async fn role(h: &Harness, name: &str, trust: &str, policy: &str, max: &str) -> String {
     let created = h
         .root(
             "CreateRole",
@@ -105,11 +105,11 @@ async fn role(h: &Harness, name: &str, trust: &str, policy: &str, max: &str) -> 
     created.field("Arn").unwrap().to_owned()
 }
 
-const ALLOW_ALL: &str =
+pub const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
-const ALLOW_ASSUME: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
+pub const ALLOW_ASSUME: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
 
-fn trust(principal: &str, condition: &str) -> String {
+pub fn trust(principal: &str, condition: &str) -> String {
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
     )
