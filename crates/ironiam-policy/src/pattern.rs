@@ -330,7 +330,7 @@ impl Pattern {
         for piece in pieces {
             if let Piece::Literal(range) = piece {
                 let literal = arena.text(*range);
-                match rest.find(literal) {
+                match find(rest, literal) {
                     Some(at) => {
                         work::add(at + literal.len());
                         rest = rest.get(at + literal.len()..).unwrap_or_default();
@@ -427,6 +427,16 @@ pub(super) fn match_fixed_from_end<'t, 'p>(
         text = text.get(..text.len() - literal.len()).unwrap_or_default();
     }
     Fixed::Matched(text)
+}
+
+/// The byte offset of the first occurrence of `needle` in `hay`: memchr's SIMD search
+/// (an offset of a valid UTF-8 needle in valid UTF-8 text is always a char boundary).
+pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
+    match needle.as_bytes() {
+        [] => Some(0),
+        [byte] => memchr::memchr(*byte, hay.as_bytes()),
+        bytes => memchr::memmem::find(hay.as_bytes(), bytes),
+    }
 }
 
 /// Byte-wise equality without a call into libc's `memcmp`: the strings compared here

@@ -50,11 +50,11 @@ impl<'t> Text<'t> {
         mask
     }
 
-    /// Where `byte` occurs.
-    fn at(&mut self, byte: u8) -> &[u64] {
+    /// Where `byte` occurs: the row of `store` that marks it, built on first use.
+    fn row(&mut self, byte: u8) -> usize {
         let slot = usize::from(byte);
         let built = self.index.get(slot).copied().unwrap_or(0);
-        let row = if built == 0 {
+        if built == 0 {
             let row = self.store.len() / self.words.max(1);
             let mask = self.mask_where(|_, b| b == byte);
             self.store.extend_from_slice(&mask);
@@ -64,10 +64,7 @@ impl<'t> Text<'t> {
             row
         } else {
             built as usize - 1
-        };
-        self.store
-            .get(row * self.words..(row + 1) * self.words)
-            .unwrap_or_default()
+        }
     }
 }
 
@@ -126,7 +123,6 @@ pub(super) fn matches<'p>(
     // Offsets inside a multi-byte character (non-ASCII texts only), and boundaries.
     let mut inside: Option<(Vec<u64>, Vec<u64>)> = None;
     let mut set = vec![0u64; words];
-    let mut scratch = vec![0u64; words];
     if let Some(word) = set.first_mut() {
         *word = 1;
     }
@@ -183,11 +179,19 @@ pub(super) fn matches<'p>(
                 };
                 for byte in literal.bytes() {
                     work::add(words);
-                    scratch.copy_from_slice(masks.at(byte));
-                    for (word, at) in set.iter_mut().zip(&scratch) {
-                        *word &= at;
+                    let row = masks.row(byte);
+                    let at = masks
+                        .store
+                        .get(row * words..(row + 1) * words)
+                        .unwrap_or_default();
+                    // set = (set & at) << 1, in one pass.
+                    let mut carry = 0;
+                    for (word, at) in set.iter_mut().zip(at) {
+                        let kept = *word & at;
+                        *word = (kept << 1) | carry;
+                        carry = kept >> 63;
                     }
-                    shift_up(&mut set, len);
+                    clear_past(&mut set, len);
                 }
             }
         }

@@ -5,7 +5,9 @@
 //! anything a later occurrence would have skipped. Every search starts where the last
 //! one ended, so the text is read once; no position is revisited and nothing backtracks.
 
-use super::{Arena, Fixed, Match, Piece, match_fixed, match_fixed_from_end, work};
+use super::{
+    Arena, Fixed, Match, Piece, find as find_text, match_fixed, match_fixed_from_end, work,
+};
 use crate::variable::Resolve;
 
 /// Matches the whole of `text` against `pieces`, whose stars all cross colons.
@@ -73,7 +75,7 @@ pub(super) fn find<'p>(
     text: &str,
     vars: &dyn Resolve,
 ) -> Found<'p> {
-    // A plain string: the standard library's Two-Way search, linear in both.
+    // A plain string: memchr's substring search, linear in both.
     let single = match segment {
         [Piece::Literal(range)] => Some(arena.text(*range)),
         [Piece::Variable(var)] => match var.resolve(arena, vars) {
@@ -83,7 +85,7 @@ pub(super) fn find<'p>(
         _ => None,
     };
     if let Some(needle) = single {
-        return match text.find(needle) {
+        return match find_text(text, needle) {
             Some(at) => {
                 work::add(at + needle.len() + 1);
                 Found::At(at + needle.len())
