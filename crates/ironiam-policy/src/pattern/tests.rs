@@ -358,3 +358,40 @@ proptest::proptest! {
         }
     }
 }
+
+/// Resolves `aws:username` to a value chosen by the test.
+struct User(String);
+
+impl Resolve for User {
+    fn single_value(&self, _hash: u64, key: &str) -> Option<&str> {
+        (key == "aws:username").then_some(self.0.as_str())
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, .. Default::default() })]
+
+    /// A variable is its value, matched literally: the pattern with the value written in
+    /// (the value holds no wildcard) must decide the same. A `b` precedes the variable:
+    /// whether a star before it crosses colons is read from the policy text (`*${x}` is
+    /// a star that keeps to its segment whatever `x` holds), not from the value.
+    #[test]
+    fn variables_match_as_their_values(
+        before in over(&['a', 'b', ':', '*', '?'], 6),
+        after in over(&['a', ':', '*', '?'], 6),
+        value in over(&['a', 'b', ':'], 4),
+        text in over(&['a', 'b', ':'], 12),
+        arn in proptest::prelude::any::<bool>(),
+    ) {
+        let pattern = format!("{before}b${{aws:username}}{after}");
+        let syntax = Syntax {
+            colons: if arn { Colons::Bounded } else { Colons::Free },
+            lowercase: false,
+            variables: true,
+            wildcards: true,
+        };
+        let got = compile(&pattern, syntax).matches(&text, &User(value.clone())) == Match::Yes;
+        let expected = reference::matches(&format!("{before}b{value}{after}"), &text, arn);
+        proptest::prop_assert_eq!(got, expected, "pattern {:?} value {:?} text {:?} arn {}", pattern, value, text, arn);
+    }
+}
