@@ -41,11 +41,12 @@ pub(super) fn matches<'p>(
         Fixed::Failed => return Match::No,
         Fixed::Unresolved(key) => return Match::Unresolved(key),
     };
+    let mut scratch = Scratch::default();
     for segment in middle.split(is_star) {
         if segment.is_empty() {
             continue;
         }
-        match find(arena, segment, rest, vars) {
+        match find(arena, segment, rest, vars, &mut scratch) {
             Found::At(end) => rest = rest.get(end..).unwrap_or_default(),
             Found::Nowhere => return Match::No,
             Found::Unresolved(key) => return Match::Unresolved(key),
@@ -68,12 +69,24 @@ pub(super) enum Unit {
     Any,
 }
 
+/// Buffers for [`shift_and`], kept across the segments of one match so a pattern of
+/// many short `?` segments allocates once, not per segment.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    units: Vec<Unit>,
+    chars: Vec<char>,
+    masks: Vec<u64>,
+    any: Vec<u64>,
+    state: Vec<u64>,
+}
+
 /// The leftmost occurrence of a star-free `segment` in `text`.
 pub(super) fn find<'p>(
     arena: &'p Arena,
     segment: &'p [Piece],
     text: &str,
     vars: &dyn Resolve,
+    scratch: &mut Scratch,
 ) -> Found<'p> {
     // A plain string: memchr's substring search, linear in both.
     let single = match segment {
@@ -96,7 +109,8 @@ pub(super) fn find<'p>(
             }
         };
     }
-    let mut units = Vec::new();
+    let mut units = std::mem::take(&mut scratch.units);
+    units.clear();
     for piece in segment {
         match piece {
             Piece::Question => units.push(Unit::Any),
@@ -109,7 +123,9 @@ pub(super) fn find<'p>(
         }
     }
     work::add(units.len());
-    match shift_and(&units, text) {
+    let found = shift_and(&units, text, scratch);
+    scratch.units = units;
+    match found {
         Some(end) => Found::At(end),
         None => Found::Nowhere,
     }
@@ -119,7 +135,7 @@ pub(super) fn find<'p>(
 /// bit `i` of the state says the first `i + 1` units match the text ending here. One
 /// pass over the text, `ceil(units / 64)` word operations per character. Returns the
 /// byte offset where the occurrence ends.
-pub(super) fn shift_and(units: &[Unit], text: &str) -> Option<usize> {
+pub(super) fn shift_and(units: &[Unit], text: &str, scratch: &mut Scratch) -> Option<usize> {
     let len = units.len();
     if len == 0 {
         return Some(0);
@@ -130,13 +146,18 @@ pub(super) fn shift_and(units: &[Unit], text: &str) -> Option<usize> {
     }
     let words = len.div_ceil(64);
     // The pattern's distinct characters; a text character outside them matches only `?`.
-    let mut chars: Vec<char> = units
-        .iter()
-        .filter_map(|unit| match unit {
-            Unit::Char(ch) => Some(*ch),
-            Unit::Any => None,
-        })
-        .collect();
+    let Scratch {
+        chars,
+        masks,
+        any,
+        state,
+        ..
+    } = scratch;
+    chars.clear();
+    chars.extend(units.iter().filter_map(|unit| match unit {
+        Unit::Char(ch) => Some(*ch),
+        Unit::Any => None,
+    }));
     chars.sort_unstable();
     chars.dedup();
     let mut ascii = [0usize; 128];
@@ -147,8 +168,10 @@ pub(super) fn shift_and(units: &[Unit], text: &str) -> Option<usize> {
     }
     // Row `k + 1` marks where character `k` is wanted; row 0 (a character the segment
     // does not name) marks nothing. `any` marks the `?`s, which take every character.
-    let mut masks = vec![0u64; (chars.len() + 1) * words];
-    let mut any = vec![0u64; words];
+    masks.clear();
+    masks.resize((chars.len() + 1) * words, 0);
+    any.clear();
+    any.resize(words, 0);
     for (bit, unit) in units.iter().enumerate() {
         let word = match unit {
             Unit::Any => any.get_mut(bit / 64),
@@ -164,7 +187,8 @@ pub(super) fn shift_and(units: &[Unit], text: &str) -> Option<usize> {
     work::add(masks.len());
     let top_word = (len - 1) / 64;
     let top_bit = 1u64 << ((len - 1) % 64);
-    let mut state = vec![0u64; words];
+    state.clear();
+    state.resize(words, 0);
     for (offset, ch) in text.char_indices() {
         let row = if ch.is_ascii() {
             ascii.get(ch as usize).copied().unwrap_or(0)
@@ -177,7 +201,7 @@ pub(super) fn shift_and(units: &[Unit], text: &str) -> Option<usize> {
         work::add(words);
         // state = ((state << 1) | 1) & mask, word by word from the low end.
         let mut carry = 1u64;
-        for ((word, bits), wild) in state.iter_mut().zip(mask).zip(&any) {
+        for ((word, bits), wild) in state.iter_mut().zip(mask).zip(any.iter()) {
             let shifted = (*word << 1) | carry;
             carry = *word >> 63;
             *word = shifted & (bits | wild);
