@@ -209,5 +209,15 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seed_user, ten_by_twenty, parse_compile, scaling);
+#[path = "policy/worst_case.rs"]
+mod worst_case;
+
+criterion_group!(
+    benches,
+    seed_user,
+    ten_by_twenty,
+    parse_compile,
+    scaling,
+    worst_case::worst_case
+);
 criterion_main!(benches);

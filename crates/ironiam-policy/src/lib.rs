@@ -79,3 +79,35 @@ pub use parse::{PolicyKind, parse};
 pub use policy::Policy;
 pub use principal::{Caller, CallerError, CallerKind, PrincipalMatch};
 pub use variable::Resolve;
+
+/// Wildcard matching on its own, for the differential fuzz target and the worst-case
+/// benchmarks: the engine's matcher and the dynamic-programming reference it is tested
+/// against. Policies reach the same matcher through [`Policy`].
+pub mod wildcard {
+    use crate::pattern::{Arena, Colons, Match, Pattern, Syntax};
+
+    /// Whether `pattern` (with `*` and `?`, no variables) matches the whole of `text`,
+    /// by the engine's matcher. With `arn`, stars follow the Resource element's colon
+    /// rule; without, they behave as in `StringLike`.
+    pub fn matches(pattern: &str, text: &str, arn: bool) -> bool {
+        let mut arena = Arena::default();
+        let syntax = Syntax {
+            colons: if arn { Colons::Bounded } else { Colons::Free },
+            lowercase: false,
+            variables: false,
+            wildcards: true,
+        };
+        let compiled = Pattern::compile(pattern, syntax, &mut arena);
+        compiled.matches(&arena, text, &NoVariables) == Match::Yes
+    }
+
+    pub use crate::pattern::reference::matches as reference;
+
+    struct NoVariables;
+
+    impl crate::Resolve for NoVariables {
+        fn single_value(&self, _hash: u64, _key: &str) -> Option<&str> {
+            None
+        }
+    }
+}

@@ -1,18 +1,25 @@
 //! Wildcard patterns with policy variables, compiled once per policy.
 //!
 //! One matcher serves Action names (case-insensitive), Resource ARNs (case-sensitive,
-//! colon-aware) and `StringLike` values. A pattern is a list of pieces; matching walks a
-//! set of reachable text positions, so no regex is built and nothing is allocated for
-//! texts up to [`STACK_BITS`] bytes.
+//! colon-aware) and `StringLike` values. A pattern is a list of pieces. Common shapes
+//! (one literal, one star) have fast paths; the rest take one of two matchers whose work
+//! is bounded whatever the input (issue 10, found item 7: a backtracking-free but
+//! position-set walk took N x M steps on `"*a"*N + "*b"`):
+//!
+//! - [`greedy`] when every star may cross colons (actions, condition values, most ARN
+//!   patterns): the classic leftmost-segment greedy, linear in pattern plus text, with a
+//!   bit-parallel Shift-And search for segments holding `?`;
+//! - [`bitwalk`] when a Resource star must stay inside its ARN segment: the set of
+//!   reachable text offsets as a bitset, every piece a few word operations per 64
+//!   offsets, so O(pattern x text / 64) with texts of ARN length (at most 2,048).
+//!
+//! [`reference`] is the dynamic-programming definition both are tested against.
 //!
 //! The pieces and literal text of every pattern of a policy live in one [`Arena`]: a
 //! pattern is a range of it. A policy of a few hundred patterns then costs a handful of
 //! allocations instead of several per pattern, which is most of the cost of compiling.
 
 use crate::variable::{self, Resolve, Variable};
-
-/// Texts up to this many bytes are matched with a position set on the stack.
-const STACK_BITS: usize = 512;
 
 /// How `*` treats the colons that separate ARN segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,35 +324,41 @@ impl Pattern {
     fn match_general<'p>(&self, arena: &'p Arena, text: &str, vars: &dyn Resolve) -> Match<'p> {
         let pieces = arena.pieces(self);
         // Every literal piece must occur, in order and apart: a cheap test that rejects
-        // most texts before the walk.
+        // most texts before the match. Each search starts where the last one ended, so
+        // together they read the text once.
         let mut rest = text;
         for piece in pieces {
             if let Piece::Literal(range) = piece {
                 let literal = arena.text(*range);
-                match rest.find(literal) {
-                    Some(at) => rest = rest.get(at + literal.len()..).unwrap_or_default(),
-                    None => return Match::No,
+                match find(rest, literal) {
+                    Some(at) => {
+                        work::add(at + literal.len());
+                        rest = rest.get(at + literal.len()..).unwrap_or_default();
+                    }
+                    None => {
+                        work::add(rest.len());
+                        return Match::No;
+                    }
                 }
             }
         }
-        let words = text.len() / 64 + 1;
-        if text.len() < STACK_BITS {
-            let mut current = [0u64; STACK_BITS / 64];
-            let mut next = [0u64; STACK_BITS / 64];
-            let (current, next) = (current.get_mut(..words), next.get_mut(..words));
-            match (current, next) {
-                (Some(current), Some(next)) => walk(arena, pieces, text, vars, current, next),
-                _ => Match::No,
-            }
+        let all_cross = pieces.iter().all(|piece| {
+            !matches!(
+                piece,
+                Piece::Star {
+                    crosses_colons: false
+                }
+            )
+        });
+        if all_cross {
+            greedy::matches(arena, pieces, text, vars)
         } else {
-            let mut current = vec![0u64; words];
-            let mut next = vec![0u64; words];
-            walk(arena, pieces, text, vars, &mut current, &mut next)
+            bitwalk::matches(arena, pieces, text, vars)
         }
     }
 }
 
-enum Fixed<'t, 'p> {
+pub(super) enum Fixed<'t, 'p> {
     /// The pieces matched; this is the rest of the text.
     Matched(&'t str),
     Failed,
@@ -353,7 +366,7 @@ enum Fixed<'t, 'p> {
 }
 
 /// Matches star-free pieces at the start of `text`.
-fn match_fixed<'t, 'p>(
+pub(super) fn match_fixed<'t, 'p>(
     arena: &'p Arena,
     pieces: &'p [Piece],
     mut text: &'t str,
@@ -375,6 +388,7 @@ fn match_fixed<'t, 'p>(
             }
             Piece::Star { .. } => return Fixed::Failed,
         };
+        work::add(literal.len() + 1);
         if !has_prefix(text, literal) {
             return Fixed::Failed;
         }
@@ -384,7 +398,7 @@ fn match_fixed<'t, 'p>(
 }
 
 /// Matches star-free pieces at the end of `text`; returns what precedes them.
-fn match_fixed_from_end<'t, 'p>(
+pub(super) fn match_fixed_from_end<'t, 'p>(
     arena: &'p Arena,
     pieces: &'p [Piece],
     mut text: &'t str,
@@ -406,12 +420,23 @@ fn match_fixed_from_end<'t, 'p>(
             }
             Piece::Star { .. } => return Fixed::Failed,
         };
+        work::add(literal.len() + 1);
         if !has_suffix(text, literal) {
             return Fixed::Failed;
         }
         text = text.get(..text.len() - literal.len()).unwrap_or_default();
     }
     Fixed::Matched(text)
+}
+
+/// The byte offset of the first occurrence of `needle` in `hay`: memchr's SIMD search
+/// (an offset of a valid UTF-8 needle in valid UTF-8 text is always a char boundary).
+pub(super) fn find(hay: &str, needle: &str) -> Option<usize> {
+    match needle.as_bytes() {
+        [] => Some(0),
+        [byte] => memchr::memchr(*byte, hay.as_bytes()),
+        bytes => memchr::memmem::find(hay.as_bytes(), bytes),
+    }
 }
 
 /// Byte-wise equality without a call into libc's `memcmp`: the strings compared here
@@ -434,124 +459,10 @@ fn has_suffix(text: &str, suffix: &str) -> bool {
             .is_some_and(|tail| same_bytes(tail, suffix.as_bytes()))
 }
 
-fn set_bit(bits: &mut [u64], index: usize) {
-    if let Some(word) = bits.get_mut(index / 64) {
-        *word |= 1 << (index % 64);
-    }
-}
-
-fn bit(bits: &[u64], index: usize) -> bool {
-    bits.get(index / 64)
-        .is_some_and(|word| word & (1 << (index % 64)) != 0)
-}
-
-/// Sets every bit from `from` to `to`, both included.
-fn set_range(bits: &mut [u64], from: usize, to: usize) {
-    for index in from / 64..=to / 64 {
-        let Some(word) = bits.get_mut(index) else {
-            break;
-        };
-        let low = if index == from / 64 { from % 64 } else { 0 };
-        let high = if index == to / 64 { to % 64 } else { 63 };
-        let mask = (u64::MAX >> (63 - high)) & (u64::MAX << low);
-        *word |= mask;
-    }
-}
-
-/// The set positions, in increasing order.
-fn positions(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    bits.iter().enumerate().flat_map(|(index, word)| {
-        let mut rest = *word;
-        std::iter::from_fn(move || {
-            (rest != 0).then(|| {
-                let offset = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                index * 64 + offset
-            })
-        })
-    })
-}
-
-/// The general matcher: `current` holds the byte offsets of `text` reachable after the
-/// pieces seen so far; each piece maps it to `next`. Offsets inside a multi-byte
-/// character may be marked by a star; no literal or `?` can continue from them and the
-/// end of the text is a boundary, so they never produce a match.
-fn walk<'p>(
-    arena: &'p Arena,
-    pieces: &'p [Piece],
-    text: &str,
-    vars: &dyn Resolve,
-    current: &mut [u64],
-    next: &mut [u64],
-) -> Match<'p> {
-    let bytes = text.as_bytes();
-    let len = text.len();
-    current.fill(0);
-    set_bit(current, 0);
-    for piece in pieces {
-        next.fill(0);
-        match piece {
-            Piece::Star {
-                crosses_colons: true,
-            } => {
-                if let Some(first) = positions(current).next() {
-                    set_range(next, first, len);
-                }
-            }
-            Piece::Star {
-                crosses_colons: false,
-            } => {
-                // From each reachable offset up to the next colon (the star stops before it).
-                let mut covered_to = None;
-                for pos in positions(current) {
-                    if covered_to.is_some_and(|end| pos <= end) {
-                        continue;
-                    }
-                    let stop = bytes
-                        .get(pos..)
-                        .and_then(|rest| rest.iter().position(|b| *b == b':'))
-                        .map_or(len, |offset| pos + offset);
-                    set_range(next, pos, stop);
-                    covered_to = Some(stop);
-                }
-            }
-            Piece::Question => {
-                for pos in positions(current) {
-                    if let Some(ch) = text.get(pos..).and_then(|rest| rest.chars().next()) {
-                        set_bit(next, pos + ch.len_utf8());
-                    }
-                }
-            }
-            Piece::Literal(_) | Piece::Variable(_) => {
-                let literal = match piece {
-                    Piece::Literal(range) => arena.text(*range),
-                    Piece::Variable(var) => match var.resolve(arena, vars) {
-                        Some(value) => value,
-                        None => return Match::Unresolved(var.key_written(arena)),
-                    },
-                    _ => "",
-                };
-                for pos in positions(current) {
-                    if text
-                        .get(pos..)
-                        .is_some_and(|rest| has_prefix(rest, literal))
-                    {
-                        set_bit(next, pos + literal.len());
-                    }
-                }
-            }
-        }
-        if next.iter().all(|word| *word == 0) {
-            return Match::No;
-        }
-        current.copy_from_slice(next);
-    }
-    if bit(current, len) {
-        Match::Yes
-    } else {
-        Match::No
-    }
-}
+mod bitwalk;
+mod greedy;
+pub(crate) mod reference;
+mod work;
 
 #[cfg(test)]
 mod tests;

@@ -169,3 +169,229 @@ fn variables_substitute_literally_and_absent_ones_never_match() {
         Match::No
     );
 }
+
+/// Found item 7 of issue 10: `"*a"*N + "*b"` against `"a"*M + "b"` made the old walk
+/// visit every reachable offset for every piece, N x M steps. The work must stay within
+/// a small constant of pattern plus text (the stars that keep to an ARN segment: of
+/// pattern x text / 64), counted in steps so a noisy machine cannot make it flaky.
+#[test]
+fn adversarial_star_chains_take_bounded_work() {
+    // The longest ARN the simulator takes, and a value as long.
+    let text_len = 2048;
+    let a_text = format!("{}b", "a".repeat(text_len - 1));
+    let cases = [
+        // The issue's family, as a condition value (`*` crosses everything).
+        (
+            condition(&format!("{}*b", "*a".repeat(text_len / 2))),
+            a_text.clone(),
+            false,
+        ),
+        // Variants the issue does not name: `?` inside the chain; a near miss (no `b`,
+        // the worst case for any search); the whole policy size as pattern.
+        (
+            condition(&format!("{}*b", "*a?".repeat(text_len / 3))),
+            a_text.clone(),
+            false,
+        ),
+        (
+            condition(&format!("{}*b", "*a".repeat(text_len / 2))),
+            "a".repeat(text_len),
+            false,
+        ),
+        (
+            condition(&format!("{}*b", "*a".repeat(65_000))),
+            a_text.clone(),
+            false,
+        ),
+        (
+            condition(&format!("*{}b*", "?a".repeat(text_len / 4))),
+            a_text.clone(),
+            false,
+        ),
+        // Actions: the same chain in an Action pattern.
+        (
+            action(&format!("iam:{}*b", "*a".repeat(60))),
+            format!("iam:{}b", "a".repeat(120)),
+            false,
+        ),
+        // Resources whose stars cross colons (greedy) and whose stars keep to their
+        // segment (bit walk).
+        (
+            resource(&format!("arn{}*", "*:a".repeat(text_len / 3))),
+            format!("arn{}", ":a".repeat(text_len / 2 - 2)),
+            false,
+        ),
+        (
+            resource(&format!("arn:*:{}*b", "*a".repeat(text_len / 2))),
+            format!("arn:x:{}", a_text),
+            true,
+        ),
+        (
+            resource(&format!("arn:{}*b", "*a".repeat(text_len / 2))),
+            format!("arn:{}b", "a".repeat(text_len - 5)),
+            true,
+        ),
+        (
+            resource(&format!("arn:{}*b", "*a?:".repeat(text_len / 4))),
+            format!("arn:{}b", "a:".repeat(text_len / 2 - 3)),
+            true,
+        ),
+    ];
+    for (index, (pattern, text, bit_walk)) in cases.iter().enumerate() {
+        work::take();
+        let _ = pattern.matches(text, &NONE);
+        let steps = work::take();
+        let size = pattern.0.text.len() as u64 + text.len() as u64;
+        let words = text.len() as u64 / 64 + 1;
+        let bound = if *bit_walk {
+            8 * size * words
+        } else {
+            16 * size
+        } + 4096;
+        assert!(steps <= bound, "case {index}: {steps} steps, bound {bound}");
+    }
+}
+
+fn condition(pattern: &str) -> Compiled {
+    compile(
+        pattern,
+        Syntax {
+            colons: Colons::Free,
+            lowercase: false,
+            variables: true,
+            wildcards: true,
+        },
+    )
+}
+
+fn plain(pattern: &str, arn: bool) -> Compiled {
+    compile(
+        pattern,
+        Syntax {
+            colons: if arn { Colons::Bounded } else { Colons::Free },
+            lowercase: false,
+            variables: false,
+            wildcards: true,
+        },
+    )
+}
+
+/// Strings over a small alphabet, so that occurrences overlap and colons fall everywhere;
+/// `é` and `€` are two and three bytes long in UTF-8.
+fn over(
+    alphabet: &'static [char],
+    max: usize,
+) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    proptest::collection::vec(proptest::sample::select(alphabet), 0..max)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, .. Default::default() })]
+
+    /// Every matcher (fast paths, greedy, bit walk) agrees with the dynamic program.
+    #[test]
+    fn matcher_agrees_with_the_reference(
+        pattern in over(&['a', 'b', ':', '*', '?', '*', 'é'], 12),
+        text in over(&['a', 'b', ':', 'é', '€'], 14),
+        arn in proptest::prelude::any::<bool>(),
+    ) {
+        let expected = reference::matches(&pattern, &text, arn);
+        let got = plain(&pattern, arn).matches(&text, &NONE) == Match::Yes;
+        proptest::prop_assert_eq!(got, expected, "pattern {:?} text {:?} arn {}", pattern, text, arn);
+    }
+
+    /// Texts built to match (the pattern with each wildcard filled in) must match: random
+    /// texts alone rarely exercise long matches.
+    #[test]
+    fn filled_patterns_match(
+        pattern in over(&['a', 'b', ':', '*', '?', 'é'], 16),
+        fills in proptest::collection::vec(over(&['a', 'b', ':', '€'], 4), 16),
+        arn in proptest::prelude::any::<bool>(),
+    ) {
+        let mut text = String::new();
+        for (index, ch) in pattern.chars().enumerate() {
+            let fill = fills.get(index).cloned().unwrap_or_default();
+            match ch {
+                '*' => text.push_str(&fill),
+                '?' => text.push(fill.chars().next().unwrap_or('x')),
+                other => text.push(other),
+            }
+        }
+        let expected = reference::matches(&pattern, &text, arn);
+        let got = plain(&pattern, arn).matches(&text, &NONE) == Match::Yes;
+        proptest::prop_assert_eq!(got, expected, "pattern {:?} text {:?} arn {}", pattern, text, arn);
+        if !arn {
+            proptest::prop_assert!(got, "pattern {:?} text {:?}", pattern, text);
+        }
+    }
+}
+
+#[test]
+fn the_reference_reads_stars_as_the_resource_element_does() {
+    assert!(reference::matches("a*b", "a/x/b", true));
+    assert!(!reference::matches("a*b", "a:b", true));
+    assert!(reference::matches("a*", "a:b:c", true));
+    assert!(reference::matches("a*:c", "a:b:c", true));
+    assert!(reference::matches("a*b", "a:b", false));
+    assert!(reference::matches("?", "€", false));
+    assert!(!reference::matches("??", "€", false));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, .. Default::default() })]
+
+    /// Segments longer than one 64-bit word take the multi-word Shift-And.
+    #[test]
+    fn long_segments_agree_with_the_reference(
+        segment in over(&['a', 'a', 'b', '?'], 150),
+        filler in over(&['a', 'b'], 40),
+        text in over(&['a', 'b'], 260),
+    ) {
+        let pattern = format!("*{segment}*b*");
+        let planted = format!("{filler}{}b", segment.replace('?', "b"));
+        for text in [&text, &planted] {
+            let expected = reference::matches(&pattern, text, false);
+            let got = plain(&pattern, false).matches(text, &NONE) == Match::Yes;
+            proptest::prop_assert_eq!(got, expected, "pattern {:?} text {:?}", pattern, text);
+        }
+    }
+}
+
+/// Resolves `aws:username` to a value chosen by the test.
+struct User(String);
+
+impl Resolve for User {
+    fn single_value(&self, _hash: u64, key: &str) -> Option<&str> {
+        (key == "aws:username").then_some(self.0.as_str())
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, .. Default::default() })]
+
+    /// A variable is its value, matched literally: the pattern with the value written in
+    /// (the value holds no wildcard) must decide the same. A `b` precedes the variable:
+    /// whether a star before it crosses colons is read from the policy text (`*${x}` is
+    /// a star that keeps to its segment whatever `x` holds), not from the value.
+    #[test]
+    fn variables_match_as_their_values(
+        before in over(&['a', 'b', ':', '*', '?'], 6),
+        after in over(&['a', ':', '*', '?'], 6),
+        value in over(&['a', 'b', ':'], 4),
+        text in over(&['a', 'b', ':'], 12),
+        arn in proptest::prelude::any::<bool>(),
+    ) {
+        let pattern = format!("{before}b${{aws:username}}{after}");
+        let syntax = Syntax {
+            colons: if arn { Colons::Bounded } else { Colons::Free },
+            lowercase: false,
+            variables: true,
+            wildcards: true,
+        };
+        let got = compile(&pattern, syntax).matches(&text, &User(value.clone())) == Match::Yes;
+        let expected = reference::matches(&format!("{before}b{value}{after}"), &text, arn);
+        proptest::prop_assert_eq!(got, expected, "pattern {:?} value {:?} text {:?} arn {}", pattern, value, text, arn);
+    }
+}

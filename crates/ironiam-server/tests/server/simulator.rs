@@ -938,3 +938,197 @@ async fn simulating_someone_is_authorized_on_their_arn() {
             .contains("iam:SimulateCustomPolicy on resource: *")
     );
 }
+
+/// Issue 10, found item 7: the simulator's inputs are capped where AWS's model leaves
+/// them open (context entries, values per key, value length), and the work of one
+/// request is bounded before it runs.
+#[tokio::test]
+async fn simulator_inputs_are_capped() {
+    let h = harness();
+    let policy = FULL_AWS_ACCESS;
+    let base = [
+        ("PolicyInputList.member.1", policy),
+        ("ActionNames.member.1", "s3:GetObject"),
+    ];
+    // A value longer than an ARN.
+    let long = "a".repeat(2049);
+    let mut params = base.to_vec();
+    params.extend([
+        ("ContextEntries.member.1.ContextKeyName", "aws:username"),
+        (
+            "ContextEntries.member.1.ContextKeyValues.member.1",
+            long.as_str(),
+        ),
+        ("ContextEntries.member.1.ContextKeyType", "string"),
+    ]);
+    let reply = custom(&h, &params).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, Some("InvalidInput")),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.message().unwrap().contains("longer than 2048"),
+        "{}",
+        reply.body
+    );
+    // At the cap it is taken.
+    let exact = "a".repeat(2048);
+    params[3].1 = exact.as_str();
+    ok(custom(&h, &params).await).await;
+    // Too many values for one key.
+    let names: Vec<String> = (1..=51)
+        .map(|n| format!("ContextEntries.member.1.ContextKeyValues.member.{n}"))
+        .collect();
+    let mut params = base.to_vec();
+    params.extend([
+        ("ContextEntries.member.1.ContextKeyName", "aws:TagKeys"),
+        ("ContextEntries.member.1.ContextKeyType", "stringList"),
+    ]);
+    params.extend(names.iter().map(|name| (name.as_str(), "k")));
+    let reply = custom(&h, &params).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, Some("InvalidInput")),
+        "{}",
+        reply.body
+    );
+    // Too many entries.
+    let entries: Vec<(String, String)> = (1..=257)
+        .flat_map(|n| {
+            [
+                (
+                    format!("ContextEntries.member.{n}.ContextKeyName"),
+                    format!("aws:PrincipalTag/k{n}"),
+                ),
+                (
+                    format!("ContextEntries.member.{n}.ContextKeyValues.member.1"),
+                    "v".to_owned(),
+                ),
+            ]
+        })
+        .collect();
+    let mut params = base.to_vec();
+    params.extend(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let reply = custom(&h, &params).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, Some("InvalidInput")),
+        "{}",
+        reply.body
+    );
+}
+
+/// A large policy times a full page of pairs is refused before it runs; a smaller page
+/// of the same simulation is answered.
+#[tokio::test]
+async fn a_simulation_beyond_the_work_budget_is_refused() {
+    let h = harness();
+    let actions: Vec<String> = (0..9000).map(|n| format!("\"s3:x{n}*y\"")).collect();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"*"}}]}}"#,
+        actions.join(",")
+    );
+    assert!(policy.len() <= 131_072);
+    let resources: Vec<(String, String)> = (1..=100)
+        .map(|n| {
+            (
+                format!("ResourceArns.member.{n}"),
+                format!("arn:aws:s3:::bucket/{n}"),
+            )
+        })
+        .collect();
+    let mut params = vec![
+        ("PolicyInputList.member.1", policy.as_str()),
+        ("ActionNames.member.1", "s3:GetObject"),
+        ("ActionNames.member.2", "s3:PutObject"),
+        ("ActionNames.member.3", "s3:x1y"),
+        ("MaxItems", "300"),
+    ];
+    params.extend(resources.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let reply = custom(&h, &params).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (400, Some("InvalidInput")),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .message()
+            .unwrap()
+            .starts_with("The simulation is too large"),
+        "{}",
+        reply.body
+    );
+    let smaller: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| {
+            if *k == "MaxItems" {
+                (*k, "10")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let reply = ok(custom(&h, &smaller).await).await;
+    assert_eq!(all(&reply.body, "EvalDecision").len(), 10);
+}
+
+/// The issue's pattern at the simulator's size limits decides (the engine's work on it
+/// is bounded in `ironiam-policy`'s tests; this is the same input through the API).
+#[tokio::test]
+async fn the_issue_pattern_at_the_size_limit_is_decided() {
+    let h = harness();
+    let pattern = format!("{}*b", "*a".repeat(60_000));
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{{"StringLike":{{"aws:username":"{pattern}"}}}}}}]}}"#
+    );
+    for (value, decision) in [
+        (format!("{}b", "a".repeat(2047)), "implicitDeny"),
+        (
+            format!("{}b", "a".repeat(2047).replace("aa", "a")),
+            "implicitDeny",
+        ),
+    ] {
+        let params = [
+            ("PolicyInputList.member.1", policy.as_str()),
+            ("ActionNames.member.1", "s3:GetObject"),
+            ("ContextEntries.member.1.ContextKeyName", "aws:username"),
+            (
+                "ContextEntries.member.1.ContextKeyValues.member.1",
+                value.as_str(),
+            ),
+            ("ContextEntries.member.1.ContextKeyType", "string"),
+        ];
+        let reply = ok(custom(&h, &params).await).await;
+        assert_eq!(
+            all(&reply.body, "EvalDecision"),
+            [decision],
+            "{}",
+            reply.body
+        );
+    }
+    // Fewer stars than `a`s: a match.
+    let pattern = format!("{}*b", "*a".repeat(1000));
+    let policy = policy.replace(&format!("{}*b", "*a".repeat(60_000)), &pattern);
+    let value = format!("{}b", "a".repeat(2047));
+    let params = [
+        ("PolicyInputList.member.1", policy.as_str()),
+        ("ActionNames.member.1", "s3:GetObject"),
+        ("ContextEntries.member.1.ContextKeyName", "aws:username"),
+        (
+            "ContextEntries.member.1.ContextKeyValues.member.1",
+            value.as_str(),
+        ),
+        ("ContextEntries.member.1.ContextKeyType", "string"),
+    ];
+    let reply = ok(custom(&h, &params).await).await;
+    assert_eq!(
+        all(&reply.body, "EvalDecision"),
+        ["allowed"],
+        "{}",
+        reply.body
+    );
+}

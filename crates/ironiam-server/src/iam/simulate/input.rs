@@ -129,21 +129,53 @@ pub(super) fn resource_owner(input: &Value) -> Result<Option<String>, ApiError> 
         .transpose()
 }
 
+/// The most context entries one simulation takes. Botocore's model sets no bound; a real
+/// request's context holds a few dozen global keys plus one per tag (50 tags per
+/// resource, IAM User Guide, "IAM and AWS STS quotas"), for request, resource and
+/// principal tags: 256 covers every context AWS builds.
+pub(super) const MAX_CONTEXT_ENTRIES: usize = 256;
+/// The most values one context key takes: a multivalued key such as `aws:TagKeys`
+/// holds at most the 50 tags a resource may carry.
+pub(super) const MAX_CONTEXT_VALUES: usize = 50;
+/// The longest context value, in characters: the longest string the simulator takes
+/// elsewhere (`ResourceArns`, `CallerArn`, `ResourceOwner`: 2,048 in botocore's model).
+pub(super) const MAX_CONTEXT_VALUE_CHARS: usize = 2048;
+
 /// `ContextEntries`, typed and checked; a key given twice (keys ignore case) is refused.
+/// Sizes are capped (AWS's model leaves them open): every wildcard match costs time
+/// linear in the value, and each condition matches each of its key's values.
 pub(super) fn context(input: &Value) -> Result<Context, ApiError> {
     let mut context = Context::new();
-    for entry in input
+    let entries = input
         .get("ContextEntries")
         .and_then(Value::as_list)
-        .unwrap_or_default()
-    {
+        .unwrap_or_default();
+    if entries.len() > MAX_CONTEXT_ENTRIES {
+        return Err(invalid(format!(
+            "ContextEntries has {} entries; the simulator takes at most {MAX_CONTEXT_ENTRIES}.",
+            entries.len()
+        )));
+    }
+    for entry in entries {
         let Some(key) = entry.str_member("ContextKeyName") else {
             return Err(invalid("Each context entry needs a ContextKeyName."));
         };
-        let values = strings(entry, "ContextKeyValues")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let values = strings(entry, "ContextKeyValues");
+        if values.len() > MAX_CONTEXT_VALUES {
+            return Err(invalid(format!(
+                "Invalid context entry {key}: {} values; a context key takes at most {MAX_CONTEXT_VALUES}.",
+                values.len()
+            )));
+        }
+        if values
+            .iter()
+            .any(|value| value.chars().count() > MAX_CONTEXT_VALUE_CHARS)
+        {
+            return Err(invalid(format!(
+                "Invalid context entry {key}: a value is longer than {MAX_CONTEXT_VALUE_CHARS} characters."
+            )));
+        }
+        let values = values.into_iter().map(str::to_owned).collect();
         let value = context_entry(key, values, entry.str_member("ContextKeyType"))
             .map_err(|error| invalid(format!("Invalid context entry {key}: {error}.")))?;
         if context.contains(key) {
@@ -321,6 +353,24 @@ fn fingerprint(actions: &[&str], resources: &[&str]) -> String {
 }
 
 impl Page {
+    /// The `(action, resource)` pairs of this page, actions outermost as AWS lists them,
+    /// found by index: a `Marker` far into a large product costs nothing to reach.
+    pub(super) fn pairs<'a>(
+        &self,
+        actions: &[&'a str],
+        resources: &[&'a str],
+    ) -> Vec<(&'a str, &'a str)> {
+        let total = actions.len().saturating_mul(resources.len());
+        let end = self.start.saturating_add(self.limit).min(total);
+        (self.start..end)
+            .filter_map(|index| {
+                let action = actions.get(index / resources.len().max(1))?;
+                let resource = resources.get(index % resources.len().max(1))?;
+                Some((*action, *resource))
+            })
+            .collect()
+    }
+
     /// Reads `Marker` and `MaxItems` for `total` results.
     pub(super) fn read(
         input: &Value,
