@@ -248,6 +248,23 @@ impl SigningInputs {
         self.params.form
     }
 
+    /// Refuses a request whose `SignedHeaders` leave out one of `names` (lowercase
+    /// header names; the error shows the second, display form). An endpoint whose
+    /// operation or input format is chosen by a header must have that header signed,
+    /// or a captured request could be replayed as another operation under the same
+    /// signature.
+    ///
+    /// # Errors
+    /// `SignatureDoesNotMatch` naming the first header left out.
+    pub fn require_signed(&self, names: &[(&str, &'static str)]) -> Result<(), SigV4Error> {
+        for (lower, display) in names {
+            if !self.params.signed_headers.iter().any(|h| h == lower) {
+                return Err(Mismatch::HeaderNotSigned(display).into());
+            }
+        }
+        Ok(())
+    }
+
     /// The signature `secret` produces for this request, in lowercase hex.
     /// This is a signing primitive, for clients and tests; verification
     /// never calls it, and it must never be logged.

@@ -42,7 +42,8 @@ pub struct Authenticated {
 
 /// Verifies the request's signature and resolves its caller. `services` are the
 /// credential-scope services this endpoint answers (the first is named in the error
-/// when the scope names another).
+/// when the scope names another); `must_sign` are the headers (lowercase name,
+/// display name) the endpoint refuses to take unsigned.
 ///
 /// # Errors
 /// SigV4 errors, `InvalidClientTokenId` for unknown, inactive or orphaned keys, and
@@ -53,6 +54,7 @@ pub fn authenticate(
     body: &[u8],
     now: UnixTime,
     services: &[&str],
+    must_sign: &[(&str, &'static str)],
 ) -> Result<Authenticated, ApiError> {
     let headers: Vec<(&str, &str)> = parts
         .headers
@@ -69,6 +71,7 @@ pub fn authenticate(
     // The scope's service is checked before any key is looked up, like the other
     // cheap checks `verify` runs first.
     let inputs = sigv4::prepare(&sig_request)?;
+    inputs.require_signed(must_sign)?;
     let service = inputs.scope().service.clone();
     if !services.contains(&service.as_str()) {
         return Err(sigv4::SigV4Error::from(Mismatch::Service {

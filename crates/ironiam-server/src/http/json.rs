@@ -31,6 +31,16 @@ use crate::iam::OpCtx;
 use crate::state::AppState;
 use crate::time::iso8601;
 
+/// Headers the JSON endpoint refuses unsigned. `X-Amz-Target` names the operation
+/// and `Content-Type` the body's format, so neither may be swapped under a captured
+/// signature (a signed DescribeOrganization must not run as CreateOrganization).
+/// Every AWS SDK signs both; AWS's own JSON endpoints do not document the
+/// requirement, so ironiam is stricter here (docs/security.md).
+const SIGNED_JSON_HEADERS: &[(&str, &str)] = &[
+    ("x-amz-target", "X-Amz-Target"),
+    ("content-type", "Content-Type"),
+];
+
 /// The JSON-protocol services, by target prefix. Append new services at the end.
 static SERVICES: &[&JsonService] = &[
     &crate::organizations::SERVICE,
@@ -325,7 +335,15 @@ fn pipeline(
         region,
         generation,
         ..
-    } = authenticate(state, parts, body, now, &[service.signing_name]).map_err(fault)?;
+    } = authenticate(
+        state,
+        parts,
+        body,
+        now,
+        &[service.signing_name],
+        SIGNED_JSON_HEADERS,
+    )
+    .map_err(fault)?;
     audit.aws_region = region.clone();
     let principal = snapshot.principal.clone();
     audit.user_identity = Some(UserIdentity::of(&principal));

@@ -235,7 +235,7 @@ fn pipeline(
         region,
         generation,
         ..
-    } = authenticate(state, parts, body, now, &[service.name])?;
+    } = authenticate(state, parts, body, now, &[service.name], &[])?;
     audit.aws_region = region.clone();
     let principal = snapshot.principal.clone();
     audit.recipient_account_id = principal.account_id.clone();

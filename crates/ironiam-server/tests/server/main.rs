@@ -16,6 +16,7 @@ mod console_signin;
 mod credential_report;
 mod e2e;
 mod harness;
+mod hostile;
 mod managed_dir;
 mod mfa;
 mod mfa_seeds;
