@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use ironiam_policy::ContextValue;
 use ironiam_protocol::json::{self as protocol, CONTENT_TYPE_1_1, TARGET_HEADER};
 use ironiam_protocol::model::{InputError, Model, ModelError, Operation, ValidationErrors, Value};
+use ironiam_protocol::query::QueryParams;
 use ironiam_protocol::time::UnixTime;
 use ironiam_store::{StoreExt, Transaction};
 
@@ -329,6 +330,10 @@ fn pipeline(
     audit: &mut AuditRecord,
 ) -> Result<String, JsonFault> {
     let fault = |err: ApiError| JsonFault::from_api(&err, Some(service));
+    // SigV4 is verified over the query string's pairs as decoded here, the one
+    // decoding (a JSON call normally has no query at all).
+    let query = QueryParams::decode(parts.uri.query().unwrap_or_default().as_bytes())
+        .map_err(|e| fault(e.into()))?;
     // 1. SigV4, the caller, and AccessKeyLastUsed.
     let Authenticated {
         mut snapshot,
@@ -338,6 +343,7 @@ fn pipeline(
     } = authenticate(
         state,
         parts,
+        &query,
         body,
         now,
         &[service.signing_name],
