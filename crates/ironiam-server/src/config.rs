@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// Without it the root user cannot sign in to the console.
     #[arg(long, env = "IRONIAM_ROOT_PASSWORD", hide_env_values = true)]
     pub root_password: Option<String>,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once; further sign-ins wait
+    /// up to 2 s, then get 503 "try again". 0: the number of cores.
+    #[arg(long, env = "IRONIAM_ARGON2_PERMITS", default_value_t = 0)]
+    pub argon2_permits: usize,
 }
 
 /// Where audit records go.
@@ -89,6 +93,10 @@ pub struct Config {
     pub managed_policies_dir: Option<PathBuf>,
     /// The root user's console password.
     pub root_password: Option<String>,
+    /// Argon2 evaluations allowed at once (0: the number of cores).
+    pub argon_permits: usize,
+    /// How long a password check waits for a permit before a 503 "try again".
+    pub argon_wait: std::time::Duration,
 }
 
 /// A setting that cannot be used.
@@ -158,6 +166,8 @@ impl Config {
             body_limit: args.body_limit,
             managed_policies_dir: args.managed_policies_dir,
             root_password: args.root_password,
+            argon_permits: args.argon2_permits,
+            argon_wait: crate::argon::DEFAULT_WAIT,
         })
     }
 
@@ -173,6 +183,8 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             managed_policies_dir: None,
             root_password: None,
+            argon_permits: 0,
+            argon_wait: crate::argon::DEFAULT_WAIT,
         }
     }
 }

@@ -26,6 +26,7 @@
 //! unless `--audit-log` names a file (or `-` for stdout).
 #![warn(missing_docs)]
 
+pub mod argon;
 pub mod audit;
 pub mod authz;
 pub mod bootstrap;

@@ -47,6 +47,8 @@ pub struct Inner {
     pub callers: CallerCache,
     /// The web console's sessions and sign-in throttling.
     pub console: ConsoleState,
+    /// The bound on concurrent Argon2 evaluations.
+    pub argon: crate::argon::ArgonGate,
 }
 
 impl Inner {
@@ -157,6 +159,11 @@ impl AppState {
             cache: PolicyCache::default(),
             callers: CallerCache::default(),
             console,
+            argon: if config.argon_permits == 0 {
+                crate::argon::ArgonGate::default()
+            } else {
+                crate::argon::ArgonGate::new(config.argon_permits, config.argon_wait)
+            },
         }));
         Ok((state, identity))
     }

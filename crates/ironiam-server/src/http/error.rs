@@ -85,6 +85,10 @@ pub enum ApiError {
     /// `ReportExpired` (410): the credential report is too old to be served.
     #[error("credential report expired: {0}")]
     ReportExpired(String),
+    /// `ServiceUnavailable` (503): the server is at a bound (concurrent Argon2
+    /// evaluations); the client should retry.
+    #[error("service unavailable: {0}")]
+    ServiceUnavailable(String),
 }
 
 impl ApiError {
@@ -115,6 +119,7 @@ impl ApiError {
             Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             Self::ReportNotPresent(_) => "ReportNotPresent",
             Self::ReportExpired(_) => "ReportExpired",
+            Self::ServiceUnavailable(_) => "ServiceUnavailable",
         }
     }
 
@@ -140,6 +145,7 @@ impl ApiError {
             Self::PolicyEvaluation(_) => 500,
             Self::InvalidAuthenticationCode(_) => 403,
             Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
+            Self::ServiceUnavailable(_) => 503,
         }
     }
 
@@ -175,7 +181,8 @@ impl ApiError {
             Self::PolicyEvaluation(m) => m.clone(),
             Self::InvalidAuthenticationCode(m)
             | Self::ReportNotPresent(m)
-            | Self::ReportExpired(m) => m.clone(),
+            | Self::ReportExpired(m)
+            | Self::ServiceUnavailable(m) => m.clone(),
         }
     }
 
@@ -184,6 +191,16 @@ impl ApiError {
         Self::Internal(detail.to_string())
     }
 }
+
+impl From<crate::argon::Busy> for ApiError {
+    fn from(_: crate::argon::Busy) -> Self {
+        Self::ServiceUnavailable(ARGON_BUSY.to_owned())
+    }
+}
+
+/// The answer when every Argon2 permit stayed taken for the whole wait.
+pub const ARGON_BUSY: &str =
+    "Service is unable to handle request: too many password checks in progress. Try again.";
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {

@@ -241,3 +241,199 @@ async fn a_form_body_reads_plus_as_space_and_is_covered_by_the_signature() {
         reply.body
     );
 }
+
+mod signin {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use axum::body::{Body, to_bytes};
+    use axum::extract::ConnectInfo;
+    use axum::http::Request;
+    use ironiam_server::clock::FixedClock;
+    use ironiam_server::{AppState, Config, router};
+    use tower::ServiceExt;
+
+    use crate::console::{Browser, ROOT_PASSWORD, console_harness, console_user};
+    use crate::harness::*;
+
+    const PASSWORD: &str = "Correct-Horse-9";
+
+    /// A sign-in POST ready to send from `peer`, with `browser`'s cookie and CSRF
+    /// token (it has visited the form).
+    fn sign_in_request(
+        browser: &Browser<'_>,
+        path: &str,
+        fields: &[(&str, &str)],
+        peer: SocketAddr,
+    ) -> Request<Body> {
+        let token = browser.last.as_ref().and_then(|p| p.csrf()).unwrap();
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "console.test")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", browser.cookie.clone().unwrap())
+            .body(Body::from(form(&all)))
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    }
+
+    /// Sends every request at once; the statuses, sorted.
+    async fn all_at_once(h: &Harness, requests: Vec<Request<Body>>) -> Vec<(u16, String)> {
+        let handles: Vec<_> = requests
+            .into_iter()
+            .map(|request| {
+                let app = h.app.clone();
+                tokio::spawn(async move {
+                    let response = app.oneshot(request).await.unwrap();
+                    let status = response.status().as_u16();
+                    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                    (status, String::from_utf8_lossy(&body).into_owned())
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for handle in handles {
+            out.push(handle.await.unwrap());
+        }
+        out
+    }
+
+    fn count(replies: &[(u16, String)], status: u16) -> usize {
+        replies.iter().filter(|(s, _)| *s == status).count()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_wrong_passwords_get_exactly_the_free_attempts() {
+        let h = console_harness();
+        console_user(&h, "alice", PASSWORD, false, &[]).await;
+        let mut requests = Vec::new();
+        for i in 0..60u16 {
+            let mut browser = Browser::new(&h);
+            browser.visit("/console/signin").await;
+            let fields = [
+                ("account", ACCOUNT),
+                ("username", "alice"),
+                ("password", "wrong-password"),
+            ];
+            let peer = SocketAddr::from(([192, 0, 2, 20], 40000 + i));
+            requests.push(sign_in_request(&browser, "/console/signin", &fields, peer));
+        }
+        let replies = all_at_once(&h, requests).await;
+        // The docs promise 5 free failures per user name: 5 passwords checked, the
+        // other 55 refused before any Argon2 work.
+        assert_eq!(
+            count(&replies, 401),
+            5,
+            "{:?}",
+            replies.iter().map(|r| r.0).collect::<Vec<_>>()
+        );
+        assert_eq!(count(&replies, 429), 55);
+
+        // Variant: the root user's sign-in page, from many addresses at once.
+        let mut requests = Vec::new();
+        for i in 0..30u8 {
+            let mut browser = Browser::new(&h);
+            browser.visit("/console/signin/root").await;
+            let fields = [("account", ACCOUNT), ("password", "wrong-password")];
+            let peer = SocketAddr::from(([198, 51, 100, i], 40000));
+            requests.push(sign_in_request(
+                &browser,
+                "/console/signin/root",
+                &fields,
+                peer,
+            ));
+        }
+        let replies = all_at_once(&h, requests).await;
+        assert_eq!(count(&replies, 401), 5);
+        assert_eq!(count(&replies, 429), 25);
+    }
+
+    /// A harness whose Argon2 gate has one permit and a short wait.
+    fn gated_harness() -> Harness {
+        let mut config = Config::ephemeral_for_tests(ACCOUNT, ROOT_ID, ROOT_SECRET);
+        config.root_password = Some(ROOT_PASSWORD.to_owned());
+        config.argon_permits = 1;
+        config.argon_wait = Duration::from_millis(100);
+        let clock = FixedClock::at(NOW);
+        let (state, _) = AppState::open(&config, Arc::new(clock.clone())).unwrap();
+        Harness {
+            app: router(state.clone()),
+            clock,
+            state,
+        }
+    }
+
+    /// Holds the gate's only permit until the returned sender is dropped or sent to.
+    fn hold_gate(state: &AppState) -> std::sync::mpsc::Sender<()> {
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (held, is_held) = std::sync::mpsc::channel::<()>();
+        let state = state.clone();
+        std::thread::spawn(move || {
+            state
+                .argon
+                .run(|| {
+                    held.send(()).unwrap();
+                    let _ = wait.recv();
+                })
+                .unwrap();
+        });
+        is_held.recv().unwrap();
+        release
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_busy_argon2_gate_answers_try_again_and_costs_no_attempt() {
+        let h = gated_harness();
+        console_user(&h, "alice", PASSWORD, false, &[]).await;
+        let release = hold_gate(&h.state);
+        // The console: 503 with a page that says to try again; repeated, it does not
+        // use up the user's free attempts.
+        for _ in 0..8 {
+            let mut browser = Browser::new(&h);
+            browser.visit("/console/signin").await;
+            let page = browser
+                .post(
+                    "/console/signin",
+                    &[
+                        ("account", ACCOUNT),
+                        ("username", "alice"),
+                        ("password", PASSWORD),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, 503, "{}", page.body);
+            assert!(
+                page.body.contains("Wait a moment and try again."),
+                "{}",
+                page.body
+            );
+        }
+        // The API: AWS's ServiceUnavailable, for every Argon2 user.
+        let reply = h
+            .root(
+                "CreateLoginProfile",
+                &[("UserName", "alice"), ("Password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(reply.status, 503, "{}", reply.body);
+        assert_eq!(reply.code(), Some("ServiceUnavailable"));
+        let reply = h
+            .root(
+                "UpdateLoginProfile",
+                &[("UserName", "alice"), ("Password", "Another-Horse-7")],
+            )
+            .await;
+        assert_eq!(reply.code(), Some("ServiceUnavailable"));
+        drop(release);
+        // Free again: the right password signs in (no throttle left behind).
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let mut browser = Browser::new(&h);
+        let page = browser.sign_in("alice", PASSWORD).await;
+        assert!(page.body.contains("IAM dashboard"), "{}", page.body);
+    }
+}
