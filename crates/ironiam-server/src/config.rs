@@ -55,6 +55,27 @@ pub struct ServeArgs {
     /// Without it the root user cannot sign in to the console.
     #[arg(long, env = "IRONIAM_ROOT_PASSWORD", hide_env_values = true)]
     pub root_password: Option<String>,
+    /// Seconds a request may take to send its headers (from its first byte; from the
+    /// connection's opening for the first request).
+    #[arg(long, env = "IRONIAM_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request may take to send its body once its headers are in; a slower
+    /// body gets 408 RequestTimeout and the connection is closed.
+    #[arg(long, env = "IRONIAM_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "IRONIAM_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
+    /// Connections served at once; beyond it a new connection gets 503
+    /// ServiceUnavailable with `Retry-After` and is closed. Kept below the open-files
+    /// limit (`ulimit -n`).
+    #[arg(long, env = "IRONIAM_MAX_CONNECTIONS", default_value_t = crate::http::conn::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Serve `GET /metrics` on this address only, and not on `--listen`. Default: on
+    /// `--listen`, whose default is loopback; the counts carry no secret but do show
+    /// which actions are called.
+    #[arg(long, env = "IRONIAM_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Password hashes (Argon2id, 19 MiB each) computed at once; further sign-ins wait
     /// up to 2 s, then get 503 "try again". 0: the number of cores.
     #[arg(long, env = "IRONIAM_ARGON2_PERMITS", default_value_t = 0)]
@@ -97,6 +118,10 @@ pub struct Config {
     pub argon_permits: usize,
     /// How long a password check waits for a permit before a 503 "try again".
     pub argon_wait: std::time::Duration,
+    /// Connection timeouts and cap.
+    pub limits: crate::http::conn::Limits,
+    /// Where `/metrics` is served instead of the main address.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// A setting that cannot be used.
@@ -168,6 +193,13 @@ impl Config {
             root_password: args.root_password,
             argon_permits: args.argon2_permits,
             argon_wait: crate::argon::DEFAULT_WAIT,
+            limits: crate::http::conn::Limits {
+                header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
+                idle_timeout: std::time::Duration::from_secs(args.idle_timeout.max(1)),
+                max_connections: args.max_connections.max(1),
+            },
+            metrics_listen: args.metrics_listen,
         })
     }
 
@@ -185,6 +217,8 @@ impl Config {
             root_password: None,
             argon_permits: 0,
             argon_wait: crate::argon::DEFAULT_WAIT,
+            limits: crate::http::conn::Limits::default(),
+            metrics_listen: None,
         }
     }
 }

@@ -89,6 +89,9 @@ pub enum ApiError {
     /// evaluations); the client should retry.
     #[error("service unavailable: {0}")]
     ServiceUnavailable(String),
+    /// `RequestTimeout` (408): the body did not arrive within the body timeout.
+    #[error("request body timed out")]
+    RequestTimeout,
 }
 
 impl ApiError {
@@ -120,6 +123,7 @@ impl ApiError {
             Self::ReportNotPresent(_) => "ReportNotPresent",
             Self::ReportExpired(_) => "ReportExpired",
             Self::ServiceUnavailable(_) => "ServiceUnavailable",
+            Self::RequestTimeout => "RequestTimeout",
         }
     }
 
@@ -146,6 +150,7 @@ impl ApiError {
             Self::InvalidAuthenticationCode(_) => 403,
             Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
             Self::ServiceUnavailable(_) => 503,
+            Self::RequestTimeout => 408,
         }
     }
 
@@ -183,12 +188,25 @@ impl ApiError {
             | Self::ReportNotPresent(m)
             | Self::ReportExpired(m)
             | Self::ServiceUnavailable(m) => m.clone(),
+            // S3's wording for the same event.
+            Self::RequestTimeout => "Your socket connection to the server was not read from or written to within the timeout period.".to_owned(),
         }
     }
 
     /// `ServiceFailure` for an internal fault; the detail is only logged.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self::Internal(detail.to_string())
+    }
+}
+
+impl ApiError {
+    /// The error for a body that could not be read: too large, or too slow.
+    pub fn body(err: &axum::Error, limit: usize) -> Self {
+        if super::conn::timed_out(err) {
+            Self::RequestTimeout
+        } else {
+            Self::TooLarge(limit)
+        }
     }
 }
 

@@ -203,10 +203,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
                 ),
             }
         }
-        Err(_) => failure(
+        Err(err) => failure(
             &request_id,
             "Unknown",
-            &JsonFault::from_api(&ApiError::TooLarge(state.body_limit), None),
+            &JsonFault::from_api(&ApiError::body(&err, state.body_limit), None),
         ),
     };
     state

@@ -99,10 +99,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
                 Err(err) => failure(&request_id, "Unknown", &ApiError::internal(err)),
             }
         }
-        Err(_) => failure(
+        Err(err) => failure(
             &request_id,
             "Unknown",
-            &ApiError::TooLarge(state.body_limit),
+            &ApiError::body(&err, state.body_limit),
         ),
     };
     state

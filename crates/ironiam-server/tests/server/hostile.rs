@@ -437,3 +437,129 @@ mod signin {
         assert!(page.body.contains("IAM dashboard"), "{}", page.body);
     }
 }
+
+mod reset {
+    use axum::body::Body;
+    use axum::http::Request;
+    use ironiam_protocol::sigv4::{self, SecretKey};
+    use ironiam_protocol::time::UnixTime;
+
+    use crate::harness::*;
+
+    fn post(headers: &[(&str, &str)], body: &str) -> Request<Body> {
+        let mut builder = Request::post("/_ironiam/reset").header("host", "127.0.0.1:4626");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::from(body.to_owned())).unwrap()
+    }
+
+    /// A reset signed with SigV4 by `key`.
+    fn signed_reset(key: (&str, &str)) -> Request<Body> {
+        let amz_date = UnixTime::from_secs(NOW).to_amz_date();
+        let scope = format!("{}/us-east-1/iam/aws4_request", &amz_date[..8]);
+        let auth = |signature: &str| {
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders=host;x-amz-date, Signature={signature}",
+                key.0
+            )
+        };
+        let placeholder = auth(&"0".repeat(64));
+        let headers = [
+            ("host", "127.0.0.1:4626"),
+            ("x-amz-date", amz_date.as_str()),
+            ("authorization", placeholder.as_str()),
+        ];
+        let inputs = sigv4::prepare(&sigv4::Request {
+            method: "POST",
+            path: "/_ironiam/reset",
+            query: &Default::default(),
+            headers: &headers,
+            body: b"",
+        })
+        .unwrap();
+        let signature = inputs.signature_for(&SecretKey::new(key.1)).unwrap();
+        Request::post("/_ironiam/reset")
+            .header("host", "127.0.0.1:4626")
+            .header("x-amz-date", amz_date.as_str())
+            .header("authorization", auth(&signature))
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    async fn survived(h: &Harness) -> bool {
+        h.root("GetUser", &[("UserName", "keep")]).await.status == 200
+    }
+
+    #[tokio::test]
+    async fn a_browser_form_cannot_reset_the_server() {
+        let h = harness();
+        assert_eq!(
+            h.root("CreateUser", &[("UserName", "keep")]).await.status,
+            200
+        );
+        let (user_key, user_secret) = h.user_with_key("admin").await;
+        // What a cross-site HTML form sends: no custom header, no signature.
+        let form = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", "https://evil.example"),
+        ];
+        for (headers, body) in [
+            (&[][..], ""),
+            (&form[..], "x-ironiam-reset=1"),
+            // The header, but from another site's script, or a sandboxed/file: page.
+            (
+                &[("x-ironiam-reset", "1"), ("origin", "https://evil.example")][..],
+                "",
+            ),
+            (&[("x-ironiam-reset", "1"), ("origin", "null")][..], ""),
+            (
+                &[("x-ironiam-reset", "1"), ("sec-fetch-site", "cross-site")][..],
+                "",
+            ),
+            (&[("x-ironiam-reset", "yes")][..], ""),
+        ] {
+            let reply = h.send(post(headers, body)).await;
+            assert_eq!(reply.status, 403, "{headers:?}: {}", reply.body);
+            assert!(survived(&h).await, "{headers:?}");
+        }
+        // Signed, but by an IAM user rather than root.
+        let reply = h.send(signed_reset((&user_key, &user_secret))).await;
+        assert_eq!(reply.status, 403, "{}", reply.body);
+        assert!(survived(&h).await);
+
+        // The header from a same-origin page or a script: reset.
+        let reply = h
+            .send(post(
+                &[
+                    ("x-ironiam-reset", "1"),
+                    ("origin", "http://127.0.0.1:4626"),
+                ],
+                "",
+            ))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(!survived(&h).await);
+        assert_eq!(
+            h.root("CreateUser", &[("UserName", "keep")]).await.status,
+            200
+        );
+        // Signed by root, no header: reset.
+        let reply = h.send(signed_reset((ROOT_ID, ROOT_SECRET))).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(!survived(&h).await);
+    }
+
+    #[tokio::test]
+    async fn metrics_can_leave_the_main_router() {
+        use tower::ServiceExt;
+        let h = harness();
+        let get = || Request::get("/metrics").body(Body::empty()).unwrap();
+        let main = ironiam_server::http::app_router(h.state.clone());
+        assert_eq!(main.oneshot(get()).await.unwrap().status(), 404);
+        let metrics = ironiam_server::http::metrics_router(h.state.clone());
+        assert_eq!(metrics.oneshot(get()).await.unwrap().status(), 200);
+        // Without --metrics-listen, the main router serves them as before.
+        assert_eq!(h.app.clone().oneshot(get()).await.unwrap().status(), 200);
+    }
+}
