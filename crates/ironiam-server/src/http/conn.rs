@@ -134,18 +134,16 @@ impl Drop for Active {
     }
 }
 
-/// The answer to a connection beyond the cap: AWS's Query error shape, then close.
-const REFUSED: &str = "HTTP/1.1 503 Service Unavailable\r\n\
-Content-Type: text/xml\r\n\
-Retry-After: 1\r\n\
-Connection: close\r\n\
-Content-Length: 232\r\n\
-\r\n\
-<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Too many open connections. Retry later.</Message></Error><RequestId></RequestId></ErrorResponse>";
+/// The body of the answer to a connection beyond the cap: AWS's Query error shape.
+const REFUSED_BODY: &str = "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Too many open connections. Retry later.</Message></Error><RequestId></RequestId></ErrorResponse>";
 
 async fn refuse(mut stream: TcpStream) {
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/xml\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{REFUSED_BODY}",
+        REFUSED_BODY.len()
+    );
     let write = async {
-        stream.write_all(REFUSED.as_bytes()).await?;
+        stream.write_all(answer.as_bytes()).await?;
         stream.shutdown().await
     };
     let _ = tokio::time::timeout(REFUSE_WRITE_TIMEOUT, write).await;

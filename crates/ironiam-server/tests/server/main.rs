@@ -20,6 +20,7 @@ mod hostile;
 mod managed_dir;
 mod mfa;
 mod mfa_seeds;
+mod net;
 mod operations;
 mod organizations;
 mod passwords;
