@@ -300,7 +300,11 @@ pub(crate) async fn handle(State(state): State<AppState>, request: Request<Body>
         Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n"),
     };
     let st = state.clone();
-    match tokio::task::spawn_blocking(move || dispatch(&st, &parts, &bytes, peer)).await {
+    let (token, guard) = crate::cancel::Token::new();
+    let work = move || crate::cancel::scope(&token, || dispatch(&st, &parts, &bytes, peer));
+    let done = tokio::task::spawn_blocking(work).await;
+    guard.finish();
+    match done {
         Ok(response) => response,
         Err(err) => {
             tracing::error!(%err, "console task failed");

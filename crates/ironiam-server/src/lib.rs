@@ -30,6 +30,7 @@ pub mod argon;
 pub mod audit;
 pub mod authz;
 pub mod bootstrap;
+pub mod cancel;
 pub mod clock;
 pub mod compliance;
 pub mod config;

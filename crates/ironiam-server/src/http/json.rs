@@ -194,7 +194,13 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
         Ok(bytes) => {
             let st = state.clone();
             let id = request_id.clone();
-            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await {
+            // Dropped unfinished when the client goes away: the work sees it.
+            let (token, guard) = crate::cancel::Token::new();
+            let work =
+                move || crate::cancel::scope(&token, || run(&st, &parts, &bytes, &id, &peer));
+            let done = tokio::task::spawn_blocking(work).await;
+            guard.finish();
+            match done {
                 Ok(outcome) => outcome,
                 Err(err) => failure(
                     &request_id,
