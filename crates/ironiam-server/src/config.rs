@@ -29,7 +29,8 @@ pub struct ServeArgs {
         requires = "root_secret_access_key"
     )]
     pub root_access_key_id: Option<String>,
-    /// The root secret access key to create on first start.
+    /// The root secret access key to create on first start. Prefer the environment
+    /// variable: a value on the command line shows in `ps` to every local user.
     #[arg(
         long,
         env = "IRONIAM_ROOT_SECRET_ACCESS_KEY",
@@ -37,7 +38,8 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub root_secret_access_key: Option<String>,
-    /// Keep everything in memory and enable `POST /_ironiam/reset`.
+    /// Keep everything in memory and enable `POST /_ironiam/reset` (for a request
+    /// signed by root, or carrying the header `X-Ironiam-Reset: 1`; never cross-site).
     #[arg(long)]
     pub ephemeral: bool,
     /// Where to write the audit log: a file, or `-` for stdout. Default:
@@ -52,7 +54,8 @@ pub struct ServeArgs {
     #[arg(long, env = "IRONIAM_MANAGED_POLICIES_DIR")]
     pub managed_policies_dir: Option<PathBuf>,
     /// The root user's console password (at least 8 characters), set at every start.
-    /// Without it the root user cannot sign in to the console.
+    /// Without it the root user cannot sign in to the console. Prefer the environment
+    /// variable: a value on the command line shows in `ps` to every local user.
     #[arg(long, env = "IRONIAM_ROOT_PASSWORD", hide_env_values = true)]
     pub root_password: Option<String>,
     /// Seconds a request may take to send its headers (from its first byte; from the
@@ -122,6 +125,30 @@ pub struct Config {
     pub limits: crate::http::conn::Limits,
     /// Where `/metrics` is served instead of the main address.
     pub metrics_listen: Option<SocketAddr>,
+}
+
+/// The flags whose values are secrets, with the environment variable to use instead.
+pub const SECRET_FLAGS: &[(&str, &str)] = &[
+    ("--root-password", "IRONIAM_ROOT_PASSWORD"),
+    ("--root-secret-access-key", "IRONIAM_ROOT_SECRET_ACCESS_KEY"),
+];
+
+/// The secret flags given on this command line (`args` without the program name),
+/// each with its environment variable: a process's arguments are readable by every
+/// local user (`ps`, `/proc/PID/cmdline`).
+pub fn secrets_on_command_line<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+) -> Vec<(&'static str, &'static str)> {
+    SECRET_FLAGS
+        .iter()
+        .filter(|(flag, _)| {
+            args.iter().any(|arg| {
+                let arg = arg.as_ref().to_string_lossy();
+                arg == *flag || arg.starts_with(&format!("{flag}="))
+            })
+        })
+        .copied()
+        .collect()
 }
 
 /// A setting that cannot be used.

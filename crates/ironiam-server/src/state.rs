@@ -105,6 +105,21 @@ impl AppState {
             };
             (Arc::new(SqliteStore::open_in_memory()?), key)
         } else {
+            // Owner-only data directory; say so when an existing one was looser.
+            match ironiam_store::sqlite::private::secure_data_dir(&config.data_dir) {
+                Ok(tightened) => {
+                    for path in tightened {
+                        tracing::warn!(path = %path.display(), "was readable by other users; made owner-only (0700 directory, 0600 files)");
+                    }
+                }
+                Err(source) => {
+                    return Err(ironiam_store::StoreError::Io {
+                        path: config.data_dir.clone(),
+                        source,
+                    }
+                    .into());
+                }
+            }
             let store = SqliteStore::open(&config.data_dir)?;
             let key = match MasterKey::from_env(secret::KEY_ENV) {
                 Ok(key) => key,

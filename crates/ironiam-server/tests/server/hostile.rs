@@ -563,3 +563,25 @@ mod reset {
         assert_eq!(h.app.clone().oneshot(get()).await.unwrap().status(), 200);
     }
 }
+
+#[test]
+fn secrets_on_the_command_line_are_noticed() {
+    use ironiam_server::config::secrets_on_command_line;
+    let found =
+        secrets_on_command_line(&["serve", "--root-password", "x", "--listen", "127.0.0.1:0"]);
+    assert_eq!(found, vec![("--root-password", "IRONIAM_ROOT_PASSWORD")]);
+    let found = secrets_on_command_line(&[
+        "serve",
+        "--root-secret-access-key=abc",
+        "--root-access-key-id",
+        "AKIA",
+    ]);
+    assert_eq!(
+        found,
+        vec![("--root-secret-access-key", "IRONIAM_ROOT_SECRET_ACCESS_KEY")]
+    );
+    assert!(
+        secrets_on_command_line(&["serve", "--ephemeral", "--root-access-key-id", "AKIA"])
+            .is_empty()
+    );
+}
