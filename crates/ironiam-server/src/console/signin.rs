@@ -14,6 +14,8 @@
 
 use std::sync::OnceLock;
 
+use zeroize::Zeroizing;
+
 use ironiam_store::record::{KeyOwner, LoginProfile, PasswordPolicy, Timestamp};
 use ironiam_store::secret::PasswordHash;
 use ironiam_store::{StoreError, StoreExt};
@@ -172,8 +174,15 @@ pub(crate) fn user(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
         })?,
         None => None,
     };
-    let hash = found.as_ref().map(|(_, profile)| &profile.password_hash);
-    let Ok(matches) = ctx.state.argon.run(|| password_matches(hash, &password)) else {
+    let hash = found
+        .as_ref()
+        .map(|(_, profile)| profile.password_hash.clone());
+    let typed = Zeroizing::new(password.clone());
+    let Ok(matches) = ctx
+        .state
+        .argon
+        .run(move || password_matches(hash.as_ref(), &typed))
+    else {
         ctx.state.console.throttle.refund(&subjects);
         return refuse(ctx, 503, BUSY);
     };
@@ -287,8 +296,13 @@ pub(crate) fn root(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
         return refuse(ctx, 429, &throttled(wait));
     }
     let account = find_account(ctx, &account_named)?;
-    let hash = account.as_ref().and_then(|a| a.root_password.as_ref());
-    let Ok(matches) = ctx.state.argon.run(|| password_matches(hash, &password)) else {
+    let hash = account.as_ref().and_then(|a| a.root_password.clone());
+    let typed = Zeroizing::new(password.clone());
+    let Ok(matches) = ctx
+        .state
+        .argon
+        .run(move || password_matches(hash.as_ref(), &typed))
+    else {
         ctx.state.console.throttle.refund(&subjects);
         return refuse(ctx, 503, BUSY);
     };

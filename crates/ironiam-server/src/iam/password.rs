@@ -10,6 +10,7 @@ use ironiam_protocol::xml::XmlWriter;
 use ironiam_store::record::{PASSWORD_HISTORY_LEN, PasswordPolicy, Timestamp};
 use ironiam_store::secret::PasswordHash;
 use ironiam_store::{Entity, StoreError, StoreExt};
+use zeroize::Zeroizing;
 
 use super::OpCtx;
 use super::output::{bool_text, required};
@@ -88,12 +89,14 @@ pub(super) fn check(policy: Option<&PasswordPolicy>, password: &str) -> Result<(
 /// Hashes a password with Argon2id, holding an Argon2 permit; the clear text goes no
 /// further.
 pub(super) fn hash(gate: &ArgonGate, password: &str) -> Result<PasswordHash, ApiError> {
-    gate.run(|| PasswordHash::create(password, &mut ironiam_store::id::OsRandom))?
+    let password = Zeroizing::new(password.to_owned());
+    gate.run(move || PasswordHash::create(&password, &mut ironiam_store::id::OsRandom))?
         .map_err(ApiError::internal)
 }
 
 fn verify(gate: &ArgonGate, hash: &PasswordHash, password: &str) -> Result<bool, ApiError> {
-    gate.run(|| hash.verify(password))?
+    let (hash, password) = (hash.clone(), Zeroizing::new(password.to_owned()));
+    gate.run(move || hash.verify(&password))?
         .map_err(ApiError::internal)
 }
 

@@ -376,7 +376,7 @@ mod signin {
         std::thread::spawn(move || {
             state
                 .argon
-                .run(|| {
+                .run(move || {
                     held.send(()).unwrap();
                     let _ = wait.recv();
                 })
