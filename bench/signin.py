@@ -120,6 +120,9 @@ def main():
               f"threads: {status_kb(server.pid, 'Threads')}")
         time.sleep(5)
         print(f"RSS 5 s after: {status_kb(server.pid, 'VmRSS') / 1024:.0f} MiB")
+        time.sleep(10)
+        print(f"RSS 15 s after (idle blocking threads gone): {status_kb(server.pid, 'VmRSS') / 1024:.0f} MiB, "
+              f"threads: {status_kb(server.pid, 'Threads')}")
     finally:
         server.terminate()
         try:

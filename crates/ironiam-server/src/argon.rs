@@ -13,6 +13,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use ironiam_store::secret::PasswordMemory;
+
 /// How long a request waits for a permit before it is told to try again.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
 
@@ -120,6 +122,21 @@ impl ArgonGate {
         // one; an evaluation that panicked drops `done` and ends the wait.
         result.recv().map_err(|_| Busy)
     }
+}
+
+thread_local! {
+    /// Argon2's 19 MiB, kept by each thread that hashes (the gate's workers).
+    static MEMORY: std::cell::RefCell<Option<PasswordMemory>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's Argon2 memory, made on first use and kept: hashing in
+/// memory that is allocated and freed each time left every freed block in the heap
+/// (see [`PasswordMemory`]). Meant for work run by [`ArgonGate::run`].
+pub fn with_memory<T>(f: impl FnOnce(&mut PasswordMemory) -> T) -> T {
+    MEMORY.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        f(slot.get_or_insert_with(PasswordMemory::new))
+    })
 }
 
 /// A worker: runs jobs until the gate is dropped.

@@ -44,7 +44,10 @@ fn decoy_hash() -> Option<&'static PasswordHash> {
     DECOY
         .get_or_init(|| {
             let password = super::session::random_token().ok()?;
-            PasswordHash::create(&password, &mut ironiam_store::id::OsRandom).ok()
+            crate::argon::with_memory(|m| {
+                PasswordHash::create_in(&password, &mut ironiam_store::id::OsRandom, m)
+            })
+            .ok()
         })
         .as_ref()
 }
@@ -52,10 +55,10 @@ fn decoy_hash() -> Option<&'static PasswordHash> {
 /// Verifies `password` against `hash`, or against the decoy when there is none.
 fn password_matches(hash: Option<&PasswordHash>, password: &str) -> bool {
     match hash {
-        Some(hash) => hash.verify(password).unwrap_or(false),
+        Some(hash) => crate::argon::with_memory(|m| hash.verify_in(password, m)).unwrap_or(false),
         None => {
             if let Some(decoy) = decoy_hash() {
-                let _ = decoy.verify(password);
+                let _ = crate::argon::with_memory(|m| decoy.verify_in(password, m));
             }
             false
         }

@@ -90,13 +90,17 @@ pub(super) fn check(policy: Option<&PasswordPolicy>, password: &str) -> Result<(
 /// further.
 pub(super) fn hash(gate: &ArgonGate, password: &str) -> Result<PasswordHash, ApiError> {
     let password = Zeroizing::new(password.to_owned());
-    gate.run(move || PasswordHash::create(&password, &mut ironiam_store::id::OsRandom))?
-        .map_err(ApiError::internal)
+    gate.run(move || {
+        crate::argon::with_memory(|m| {
+            PasswordHash::create_in(&password, &mut ironiam_store::id::OsRandom, m)
+        })
+    })?
+    .map_err(ApiError::internal)
 }
 
 fn verify(gate: &ArgonGate, hash: &PasswordHash, password: &str) -> Result<bool, ApiError> {
     let (hash, password) = (hash.clone(), Zeroizing::new(password.to_owned()));
-    gate.run(move || hash.verify(&password))?
+    gate.run(move || crate::argon::with_memory(|m| hash.verify_in(&password, m)))?
         .map_err(ApiError::internal)
 }
 
