@@ -78,7 +78,9 @@ def server():
 
 @pytest.fixture
 def endpoint(server):
-    request = urllib.request.Request(f"{server}/_ironiam/reset", method="POST", data=b"")
+    request = urllib.request.Request(
+        f"{server}/_ironiam/reset", method="POST", data=b"", headers={"X-Ironiam-Reset": "1"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status in (200, 204)
     return server

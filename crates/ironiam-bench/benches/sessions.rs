@@ -109,7 +109,7 @@ fn sign(service: &str, params: &[(&str, &str)], creds: &Creds, time: i64) -> Sig
     let inputs = sigv4::prepare(&sigv4::Request {
         method: "POST",
         path: "/",
-        query: "",
+        query: &Default::default(),
         headers: &refs,
         body: body.as_bytes(),
     })

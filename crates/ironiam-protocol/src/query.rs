@@ -49,6 +49,18 @@ impl QueryParams {
         Ok(params)
     }
 
+    /// These parameters (a request's query string) followed by those of a form body:
+    /// what the operation reads, built from the same decoded pairs SigV4 verified.
+    pub fn with_body(mut self, body: &[u8]) -> Result<Self, QueryError> {
+        self.extend_from(body)?;
+        Ok(self)
+    }
+
+    /// The pair named `name`, when it appears exactly once.
+    pub fn single(&self, name: &str) -> Option<&str> {
+        self.get(name).ok().flatten()
+    }
+
     fn extend_from(&mut self, input: &[u8]) -> Result<(), QueryError> {
         for (index, part) in input.split(|&b| b == b'&').enumerate() {
             if part.is_empty() {

@@ -42,6 +42,7 @@ use hmac::{KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::encoding::{hex_decode, hex_lower};
+pub use crate::query::QueryParams;
 use crate::time::UnixTime;
 
 pub use canonical::{canonical_query, canonical_uri, sha256_hex};
@@ -63,8 +64,9 @@ pub struct Request<'a> {
     /// The path exactly as it appeared on the request line, still
     /// percent-encoded, without the query string.
     pub path: &'a str,
-    /// The raw query string after `?`, still percent-encoded; empty if none.
-    pub query: &'a str,
+    /// The query string after `?`, decoded once by [`QueryParams::decode`]: the
+    /// same pairs the operation reads, so what is verified is what runs.
+    pub query: &'a QueryParams,
     /// Every header in arrival order; names in any case, repeats allowed.
     pub headers: &'a [(&'a str, &'a str)],
     /// The complete body.
@@ -246,6 +248,23 @@ impl SigningInputs {
     /// Which form carried the signature.
     pub fn form(&self) -> AuthForm {
         self.params.form
+    }
+
+    /// Refuses a request whose `SignedHeaders` leave out one of `names` (lowercase
+    /// header names; the error shows the second, display form). An endpoint whose
+    /// operation or input format is chosen by a header must have that header signed,
+    /// or a captured request could be replayed as another operation under the same
+    /// signature.
+    ///
+    /// # Errors
+    /// `SignatureDoesNotMatch` naming the first header left out.
+    pub fn require_signed(&self, names: &[(&str, &'static str)]) -> Result<(), SigV4Error> {
+        for (lower, display) in names {
+            if !self.params.signed_headers.iter().any(|h| h == lower) {
+                return Err(Mismatch::HeaderNotSigned(display).into());
+            }
+        }
+        Ok(())
     }
 
     /// The signature `secret` produces for this request, in lowercase hex.

@@ -135,7 +135,17 @@ impl AuditLog {
                     use std::os::unix::fs::OpenOptionsExt as _;
                     options.mode(0o600);
                 }
-                Self::File(Mutex::new(options.open(path)?))
+                let file = options.open(path)?;
+                // An existing log keeps its mode on open: make it owner-only too.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    if file.metadata()?.permissions().mode() & 0o077 != 0 {
+                        tracing::warn!(path = %path.display(), "audit log was readable by other users; made owner-only (0600)");
+                        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+                    }
+                }
+                Self::File(Mutex::new(file))
             }
         })
     }

@@ -29,7 +29,8 @@ pub struct ServeArgs {
         requires = "root_secret_access_key"
     )]
     pub root_access_key_id: Option<String>,
-    /// The root secret access key to create on first start.
+    /// The root secret access key to create on first start. Prefer the environment
+    /// variable: a value on the command line shows in `ps` to every local user.
     #[arg(
         long,
         env = "IRONIAM_ROOT_SECRET_ACCESS_KEY",
@@ -37,7 +38,8 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub root_secret_access_key: Option<String>,
-    /// Keep everything in memory and enable `POST /_ironiam/reset`.
+    /// Keep everything in memory and enable `POST /_ironiam/reset` (for a request
+    /// signed by root, or carrying the header `X-Ironiam-Reset: 1`; never cross-site).
     #[arg(long)]
     pub ephemeral: bool,
     /// Where to write the audit log: a file, or `-` for stdout. Default:
@@ -52,9 +54,35 @@ pub struct ServeArgs {
     #[arg(long, env = "IRONIAM_MANAGED_POLICIES_DIR")]
     pub managed_policies_dir: Option<PathBuf>,
     /// The root user's console password (at least 8 characters), set at every start.
-    /// Without it the root user cannot sign in to the console.
+    /// Without it the root user cannot sign in to the console. Prefer the environment
+    /// variable: a value on the command line shows in `ps` to every local user.
     #[arg(long, env = "IRONIAM_ROOT_PASSWORD", hide_env_values = true)]
     pub root_password: Option<String>,
+    /// Seconds a request may take to send its headers (from its first byte; from the
+    /// connection's opening for the first request).
+    #[arg(long, env = "IRONIAM_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request may take to send its body once its headers are in; a slower
+    /// body gets 408 RequestTimeout and the connection is closed.
+    #[arg(long, env = "IRONIAM_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, env = "IRONIAM_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
+    /// Connections served at once; beyond it a new connection gets 503
+    /// ServiceUnavailable with `Retry-After` and is closed. Kept below the open-files
+    /// limit (`ulimit -n`).
+    #[arg(long, env = "IRONIAM_MAX_CONNECTIONS", default_value_t = crate::http::conn::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Serve `GET /metrics` on this address only, and not on `--listen`. Default: on
+    /// `--listen`, whose default is loopback; the counts carry no secret but do show
+    /// which actions are called.
+    #[arg(long, env = "IRONIAM_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Password hashes (Argon2id, 19 MiB each) computed at once; further sign-ins wait
+    /// up to 2 s, then get 503 "try again". 0: the number of cores.
+    #[arg(long, env = "IRONIAM_ARGON2_PERMITS", default_value_t = 0)]
+    pub argon2_permits: usize,
 }
 
 /// Where audit records go.
@@ -89,6 +117,38 @@ pub struct Config {
     pub managed_policies_dir: Option<PathBuf>,
     /// The root user's console password.
     pub root_password: Option<String>,
+    /// Argon2 evaluations allowed at once (0: the number of cores).
+    pub argon_permits: usize,
+    /// How long a password check waits for a permit before a 503 "try again".
+    pub argon_wait: std::time::Duration,
+    /// Connection timeouts and cap.
+    pub limits: crate::http::conn::Limits,
+    /// Where `/metrics` is served instead of the main address.
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+/// The flags whose values are secrets, with the environment variable to use instead.
+pub const SECRET_FLAGS: &[(&str, &str)] = &[
+    ("--root-password", "IRONIAM_ROOT_PASSWORD"),
+    ("--root-secret-access-key", "IRONIAM_ROOT_SECRET_ACCESS_KEY"),
+];
+
+/// The secret flags given on this command line (`args` without the program name),
+/// each with its environment variable: a process's arguments are readable by every
+/// local user (`ps`, `/proc/PID/cmdline`).
+pub fn secrets_on_command_line<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+) -> Vec<(&'static str, &'static str)> {
+    SECRET_FLAGS
+        .iter()
+        .filter(|(flag, _)| {
+            args.iter().any(|arg| {
+                let arg = arg.as_ref().to_string_lossy();
+                arg == *flag || arg.starts_with(&format!("{flag}="))
+            })
+        })
+        .copied()
+        .collect()
 }
 
 /// A setting that cannot be used.
@@ -158,6 +218,15 @@ impl Config {
             body_limit: args.body_limit,
             managed_policies_dir: args.managed_policies_dir,
             root_password: args.root_password,
+            argon_permits: args.argon2_permits,
+            argon_wait: crate::argon::DEFAULT_WAIT,
+            limits: crate::http::conn::Limits {
+                header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                body_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
+                idle_timeout: std::time::Duration::from_secs(args.idle_timeout.max(1)),
+                max_connections: args.max_connections.max(1),
+            },
+            metrics_listen: args.metrics_listen,
         })
     }
 
@@ -173,6 +242,10 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             managed_policies_dir: None,
             root_password: None,
+            argon_permits: 0,
+            argon_wait: crate::argon::DEFAULT_WAIT,
+            limits: crate::http::conn::Limits::default(),
+            metrics_listen: None,
         }
     }
 }

@@ -297,11 +297,22 @@ pub(crate) async fn handle(State(state): State<AppState>, request: Request<Body>
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "127.0.0.1".to_owned());
-    let Ok(bytes) = to_bytes(body, state.body_limit).await else {
-        return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+    let bytes = match to_bytes(body, state.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(err) if crate::http::conn::timed_out(&err) => {
+            return plain(
+                StatusCode::REQUEST_TIMEOUT,
+                "request body not received in time\n",
+            );
+        }
+        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n"),
     };
     let st = state.clone();
-    match tokio::task::spawn_blocking(move || dispatch(&st, &parts, &bytes, peer)).await {
+    let (token, guard) = crate::cancel::Token::new();
+    let work = move || crate::cancel::scope(&token, || dispatch(&st, &parts, &bytes, peer));
+    let done = tokio::task::spawn_blocking(work).await;
+    guard.finish();
+    match done {
         Ok(response) => response,
         Err(err) => {
             tracing::error!(%err, "console task failed");

@@ -8,9 +8,11 @@
 //! Query protocol (IAM, STS).
 
 pub mod authenticate;
+pub mod conn;
 pub mod error;
 pub mod json;
 mod query;
+mod reset;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,8 +29,20 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::state::{AppState, StartError};
 
-/// The router for `state`.
+/// The router for `state`, `/metrics` included.
 pub fn router(state: AppState) -> Router {
+    app_router(state.clone()).merge(metrics_router(state))
+}
+
+/// `/metrics` alone, for `--metrics-listen`.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// Everything but `/metrics` (the main address under `--metrics-listen`).
+pub fn app_router(state: AppState) -> Router {
     Router::new()
         .route("/", get(root).post(post_root))
         .route(
@@ -44,8 +58,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::console::handle).post(crate::console::handle),
         )
         .route("/health", get(health))
-        .route("/metrics", get(metrics))
-        .route("/_ironiam/reset", post(reset))
+        .route("/_ironiam/reset", post(reset::handle))
         .with_state(state)
 }
 
@@ -82,24 +95,6 @@ async fn metrics(State(state): State<AppState>) -> Response {
         state.metrics.render(),
     )
         .into_response()
-}
-
-async fn reset(State(state): State<AppState>) -> Response {
-    if !state.ephemeral {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let st = state.clone();
-    match tokio::task::spawn_blocking(move || st.reset()).await {
-        Ok(Ok(())) => (StatusCode::OK, "reset\n").into_response(),
-        Ok(Err(err)) => {
-            tracing::error!(%err, "reset failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-        Err(err) => {
-            tracing::error!(%err, "reset task failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
 
 /// Why `serve` stopped with an error.
@@ -183,13 +178,47 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             "start with --root-password to sign in"
         }
     );
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|source| ServeError::Io {
+    let mut limits = config.limits;
+    if let Some(files) = conn::open_files_limit() {
+        // Leave room for the database, the audit log and the listeners.
+        let room = files.saturating_sub(64).max(1);
+        if limits.max_connections > room {
+            tracing::warn!(
+                max_connections = limits.max_connections,
+                open_files = files,
+                "connection cap lowered to {room} to stay below the open-files limit (raise `ulimit -n` for more)"
+            );
+            limits.max_connections = room;
+        }
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let app = match config.metrics_listen {
+        Some(addr) => {
+            let metrics = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Io { addr, source })?;
+            tracing::info!(metrics = %addr, "metrics served on their own address");
+            let mut stopped = stopped.clone();
+            let router = metrics_router(state.clone());
+            tokio::spawn(async move {
+                let until = async move {
+                    let _ = stopped.changed().await;
+                };
+                if let Err(err) = conn::serve_connections(metrics, router, limits, until).await {
+                    tracing::error!(%err, "metrics listener failed");
+                }
+            });
+            app_router(state)
+        }
+        None => router(state),
+    };
+    let served = conn::serve_connections(listener, app, limits, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await;
+    drop(stopped);
+    served.map_err(|source| ServeError::Io {
         addr: local,
         source,
     })

@@ -26,9 +26,11 @@
 //! unless `--audit-log` names a file (or `-` for stdout).
 #![warn(missing_docs)]
 
+pub mod argon;
 pub mod audit;
 pub mod authz;
 pub mod bootstrap;
+pub mod cancel;
 pub mod clock;
 pub mod compliance;
 pub mod config;

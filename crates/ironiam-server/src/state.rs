@@ -47,6 +47,8 @@ pub struct Inner {
     pub callers: CallerCache,
     /// The web console's sessions and sign-in throttling.
     pub console: ConsoleState,
+    /// The bound on concurrent Argon2 evaluations.
+    pub argon: crate::argon::ArgonGate,
 }
 
 impl Inner {
@@ -103,6 +105,21 @@ impl AppState {
             };
             (Arc::new(SqliteStore::open_in_memory()?), key)
         } else {
+            // Owner-only data directory; say so when an existing one was looser.
+            match ironiam_store::sqlite::private::secure_data_dir(&config.data_dir) {
+                Ok(tightened) => {
+                    for path in tightened {
+                        tracing::warn!(path = %path.display(), "was readable by other users; made owner-only (0700 directory, 0600 files)");
+                    }
+                }
+                Err(source) => {
+                    return Err(ironiam_store::StoreError::Io {
+                        path: config.data_dir.clone(),
+                        source,
+                    }
+                    .into());
+                }
+            }
             let store = SqliteStore::open(&config.data_dir)?;
             let key = match MasterKey::from_env(secret::KEY_ENV) {
                 Ok(key) => key,
@@ -157,6 +174,11 @@ impl AppState {
             cache: PolicyCache::default(),
             callers: CallerCache::default(),
             console,
+            argon: if config.argon_permits == 0 {
+                crate::argon::ArgonGate::default()
+            } else {
+                crate::argon::ArgonGate::new(config.argon_permits, config.argon_wait)
+            },
         }));
         Ok((state, identity))
     }

@@ -68,6 +68,7 @@
 
 mod group_commit;
 mod migration;
+pub mod private;
 mod row;
 mod transaction;
 
@@ -105,11 +106,17 @@ impl SqliteStore {
     /// # Errors
     /// When the directory or database cannot be opened, or migration fails.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+        // Owner-only: the directory 0700, the database 0600 before SQLite opens it
+        // (its `-wal` and `-shm` take the database's mode). See `private`.
+        private::secure_data_dir(data_dir).map_err(|source| StoreError::Io {
             path: data_dir.to_owned(),
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
+        private::precreate_private(&path).map_err(|source| StoreError::Io {
+            path: path.clone(),
+            source,
+        })?;
         let mut writer = Connection::open(&path).map_err(backend)?;
         configure(&writer)?;
         // WAL mode is a property of the file: set once, kept across opens.

@@ -13,6 +13,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    for (flag, env) in ironiam_server::config::secrets_on_command_line(&argv) {
+        eprintln!(
+            "warning: {flag} was given on the command line, where every local user can read it (ps); set {env} in the environment instead"
+        );
+    }
     let config = match Config::from_args(args) {
         Ok(config) => config,
         Err(err) => {

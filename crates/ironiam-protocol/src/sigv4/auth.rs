@@ -4,7 +4,7 @@
 //! signature, request date, optional session token), so both parse into one
 //! [`AuthParams`]; the rest of verification does not care which form it was.
 
-use crate::encoding::percent_decode_lenient;
+use crate::query::QueryParams;
 use crate::time::UnixTime;
 
 use super::error::IncompleteSignature;
@@ -139,7 +139,7 @@ fn split_signed_headers(list: &str) -> Vec<String> {
         .collect()
 }
 
-/// The presigned parameters found in a query string, decoded.
+/// The presigned parameters found in the request's decoded query.
 #[derive(Default)]
 struct QueryAuth {
     algorithm: Option<Vec<String>>,
@@ -152,22 +152,20 @@ struct QueryAuth {
 }
 
 impl QueryAuth {
-    fn collect(raw_query: &str) -> Self {
+    fn collect(query: &QueryParams) -> Self {
         let mut found = Self::default();
-        for part in raw_query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            let slot = match percent_decode_lenient(key).as_slice() {
-                b"X-Amz-Algorithm" => &mut found.algorithm,
-                b"X-Amz-Credential" => &mut found.credential,
-                b"X-Amz-Date" => &mut found.date,
-                b"X-Amz-Expires" => &mut found.expires,
-                b"X-Amz-SignedHeaders" => &mut found.signed_headers,
-                b"X-Amz-Signature" => &mut found.signature,
-                b"X-Amz-Security-Token" => &mut found.security_token,
+        for (key, value) in query.pairs() {
+            let slot = match key {
+                "X-Amz-Algorithm" => &mut found.algorithm,
+                "X-Amz-Credential" => &mut found.credential,
+                "X-Amz-Date" => &mut found.date,
+                "X-Amz-Expires" => &mut found.expires,
+                "X-Amz-SignedHeaders" => &mut found.signed_headers,
+                "X-Amz-Signature" => &mut found.signature,
+                "X-Amz-Security-Token" => &mut found.security_token,
                 _ => continue,
             };
-            let value = String::from_utf8_lossy(&percent_decode_lenient(value)).into_owned();
-            slot.get_or_insert_with(Vec::new).push(value);
+            slot.get_or_insert_with(Vec::new).push(value.to_owned());
         }
         found
     }

@@ -10,7 +10,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::encoding::{hex_lower, percent_decode_lenient, uri_encode};
+use crate::encoding::{hex_lower, uri_encode};
+use crate::query::QueryParams;
 
 use super::Request;
 
@@ -42,25 +43,27 @@ pub fn canonical_uri(path: &str) -> String {
     uri_encode(normalized.as_bytes(), true)
 }
 
-/// The canonical query string: each parameter decoded, re-encoded with the
-/// SigV4 rules, sorted by name then value. A presigned request's own
-/// `X-Amz-Signature` is left out, as the signer had not computed it yet.
-pub fn canonical_query(raw_query: &str, exclude_signature: bool) -> String {
-    let mut pairs: Vec<(String, String)> = raw_query
-        .split('&')
-        .filter(|part| !part.is_empty())
-        .filter_map(|part| {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            let key = percent_decode_lenient(key);
-            if exclude_signature && key == b"X-Amz-Signature" {
-                return None;
-            }
-            let value = percent_decode_lenient(value);
-            Some((uri_encode(&key, false), uri_encode(&value, false)))
+/// The canonical query string: each decoded parameter re-encoded with the SigV4
+/// rules, sorted by name then value. A presigned request's own `X-Amz-Signature` is
+/// left out, as the signer had not computed it yet.
+///
+/// It is built from the same [`QueryParams`] the operation reads (one decoding, with
+/// `+` as a space as in every form), never from a second decoding of the raw string:
+/// two decoders that disagree on `+` let a presigned URL's `a%2Bb` (signed as `a+b`)
+/// be sent as `a+b` and run as `a b` under the same signature.
+pub fn canonical_query(query: &QueryParams, exclude_signature: bool) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .pairs()
+        .filter(|(key, _)| !(exclude_signature && *key == "X-Amz-Signature"))
+        .map(|(key, value)| {
+            (
+                uri_encode(key.as_bytes(), false),
+                uri_encode(value.as_bytes(), false),
+            )
         })
         .collect();
     pairs.sort_unstable();
-    let mut out = String::with_capacity(raw_query.len());
+    let mut out = String::new();
     for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');

@@ -154,6 +154,10 @@ pub enum Mismatch {
     /// `host` is not among the signed headers.
     #[error("host header is not signed")]
     HostNotSigned,
+    /// A header the endpoint requires to be signed is not among the signed headers
+    /// (the JSON endpoint's `X-Amz-Target` and `Content-Type`).
+    #[error("`{0}` header is not signed")]
+    HeaderNotSigned(&'static str),
 }
 
 impl SigV4Error {
@@ -281,6 +285,9 @@ impl Mismatch {
             Self::HostNotSigned => {
                 "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
                     .to_owned()
+            }
+            Self::HeaderNotSigned(name) => {
+                format!("'{name}' must be a 'SignedHeader' in the AWS Authorization.")
             }
         }
     }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use ironiam_protocol::sigv4::{
-    self, AuthForm, ExpectedScope, Mismatch, Request, SecretKey, SigV4Error,
+    self, AuthForm, ExpectedScope, Mismatch, QueryParams, Request, SecretKey, SigV4Error,
 };
 use ironiam_protocol::time::UnixTime;
 
@@ -63,10 +63,11 @@ impl OwnedRequest {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
+        let query = QueryParams::decode(self.query.as_bytes()).unwrap();
         let request = Request {
             method: &self.method,
             path: &self.path,
-            query: &self.query,
+            query: &query,
             headers: &headers,
             body: &self.body,
         };

@@ -14,6 +14,8 @@
 
 use std::sync::OnceLock;
 
+use zeroize::Zeroizing;
+
 use ironiam_store::record::{KeyOwner, LoginProfile, PasswordPolicy, Timestamp};
 use ironiam_store::secret::PasswordHash;
 use ironiam_store::{StoreError, StoreExt};
@@ -31,6 +33,10 @@ use crate::time::iso8601;
 pub(crate) const BAD_CREDENTIALS: &str =
     "Your authentication information is incorrect. Please try again.";
 
+/// The answer when no Argon2 permit came free in time (HTTP 503).
+pub(crate) const BUSY: &str =
+    "Too many sign-ins are being checked right now. Wait a moment and try again.";
+
 /// A hash of a random password, verified against when there is no real one, so that
 /// unknown accounts and users cost the same Argon2 work as known ones.
 fn decoy_hash() -> Option<&'static PasswordHash> {
@@ -38,7 +44,10 @@ fn decoy_hash() -> Option<&'static PasswordHash> {
     DECOY
         .get_or_init(|| {
             let password = super::session::random_token().ok()?;
-            PasswordHash::create(&password, &mut ironiam_store::id::OsRandom).ok()
+            crate::argon::with_memory(|m| {
+                PasswordHash::create_in(&password, &mut ironiam_store::id::OsRandom, m)
+            })
+            .ok()
         })
         .as_ref()
 }
@@ -46,10 +55,10 @@ fn decoy_hash() -> Option<&'static PasswordHash> {
 /// Verifies `password` against `hash`, or against the decoy when there is none.
 fn password_matches(hash: Option<&PasswordHash>, password: &str) -> bool {
     match hash {
-        Some(hash) => hash.verify(password).unwrap_or(false),
+        Some(hash) => crate::argon::with_memory(|m| hash.verify_in(password, m)).unwrap_or(false),
         None => {
             if let Some(decoy) = decoy_hash() {
-                let _ = decoy.verify(password);
+                let _ = crate::argon::with_memory(|m| decoy.verify_in(password, m));
             }
             false
         }
@@ -148,7 +157,7 @@ pub(crate) fn user(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
         Subject::user(&account_named, &name),
         Subject::address(&ctx.peer),
     ];
-    if let Err(wait) = ctx.state.console.throttle.check(&subjects, ctx.now) {
+    if let Err(wait) = ctx.state.console.throttle.reserve(&subjects, ctx.now) {
         audit_login(ctx, None, false, "Too many failed attempts");
         return refuse(ctx, 429, &throttled(wait));
     }
@@ -168,14 +177,24 @@ pub(crate) fn user(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
         })?,
         None => None,
     };
-    let hash = found.as_ref().map(|(_, profile)| &profile.password_hash);
-    let (Some(account), Some((user, profile)), true) =
-        (account, found.clone(), password_matches(hash, &password))
+    let hash = found
+        .as_ref()
+        .map(|(_, profile)| profile.password_hash.clone());
+    let typed = Zeroizing::new(password.clone());
+    let Ok(matches) = ctx
+        .state
+        .argon
+        .run(move || password_matches(hash.as_ref(), &typed))
     else {
-        ctx.state.console.throttle.failed(&subjects, ctx.now);
+        ctx.state.console.throttle.refund(&subjects);
+        return refuse(ctx, 503, BUSY);
+    };
+    // A failure was counted when the attempt was reserved.
+    let (Some(account), Some((user, profile)), true) = (account, found.clone(), matches) else {
         audit_login(ctx, None, false, "Failed authentication");
         return refuse(ctx, 401, BAD_CREDENTIALS);
     };
+    ctx.state.console.throttle.succeeded(&subjects);
     let policy = ctx
         .state
         .store
@@ -189,7 +208,6 @@ pub(crate) fn user(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
             "Your password has expired and the account's password policy lets only an administrator reset it. Contact your administrator.",
         );
     }
-    ctx.state.console.throttle.succeeded(&subjects[0]);
     // IAM's PasswordLastUsed: when the password last signed in.
     let user_id = user.id.clone();
     let now = ctx.now;
@@ -276,18 +294,26 @@ pub(crate) fn root(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleError>
         Subject::user(&account_named, "\u{0}root"),
         Subject::address(&ctx.peer),
     ];
-    if let Err(wait) = ctx.state.console.throttle.check(&subjects, ctx.now) {
+    if let Err(wait) = ctx.state.console.throttle.reserve(&subjects, ctx.now) {
         audit_login(ctx, None, false, "Too many failed attempts");
         return refuse(ctx, 429, &throttled(wait));
     }
     let account = find_account(ctx, &account_named)?;
-    let hash = account.as_ref().and_then(|a| a.root_password.as_ref());
-    let (Some(account), true) = (account.clone(), password_matches(hash, &password)) else {
-        ctx.state.console.throttle.failed(&subjects, ctx.now);
+    let hash = account.as_ref().and_then(|a| a.root_password.clone());
+    let typed = Zeroizing::new(password.clone());
+    let Ok(matches) = ctx
+        .state
+        .argon
+        .run(move || password_matches(hash.as_ref(), &typed))
+    else {
+        ctx.state.console.throttle.refund(&subjects);
+        return refuse(ctx, 503, BUSY);
+    };
+    let (Some(account), true) = (account.clone(), matches) else {
         audit_login(ctx, None, false, "Failed authentication");
         return refuse(ctx, 401, BAD_CREDENTIALS);
     };
-    ctx.state.console.throttle.succeeded(&subjects[0]);
+    ctx.state.console.throttle.succeeded(&subjects);
     start(
         ctx,
         Signer {
@@ -454,7 +480,9 @@ pub(crate) fn mfa_step(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleEr
         Subject::user(&signer.account_id, name),
         Subject::address(&ctx.peer),
     ];
-    if let Err(wait) = ctx.state.console.throttle.check(&subjects, ctx.now) {
+    // Reserved atomically with the check, like the password: parallel guesses cannot
+    // outrun the count.
+    if let Err(wait) = ctx.state.console.throttle.reserve(&subjects, ctx.now) {
         return refuse(ctx, 429, &throttled(wait));
     }
     let chosen = ctx.f("device");
@@ -470,13 +498,12 @@ pub(crate) fn mfa_step(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleEr
     };
     match verified {
         Ok(()) => {
-            ctx.state.console.throttle.succeeded(&subjects[0]);
+            ctx.state.console.throttle.succeeded(&subjects);
             ctx.renew = true;
             ctx.session.mfa_at = Some(ctx.now);
             advance(ctx)
         }
         Err(ApiError::AccessDenied(message)) => {
-            ctx.state.console.throttle.failed(&subjects, ctx.now);
             let shown = if message.contains("locked") || message.contains("Try again") {
                 message
             } else {
@@ -484,7 +511,10 @@ pub(crate) fn mfa_step(ctx: &mut Ctx<'_>, post: bool) -> Result<Reply, ConsoleEr
             };
             refuse(ctx, 401, &shown)
         }
-        Err(other) => Err(other.into()),
+        Err(other) => {
+            ctx.state.console.throttle.refund(&subjects);
+            Err(other.into())
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 //! whether they exist, so a throttled answer reveals nothing about which users exist.
 //! After a few free failures each further failure doubles the wait, up to a cap; a
 //! success clears the user's count; counts are forgotten an hour after the last failure.
+//! Each attempt is reserved (counted) before its password is checked, atomically with
+//! the check ([`Throttle::reserve`]), so parallel attempts cannot outrun the count.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -81,55 +83,101 @@ impl Throttle {
     }
 
     /// `Err(seconds)` to wait when any subject is throttled at `now`.
+    #[cfg(test)]
     pub(crate) fn check(&self, subjects: &[Subject], now: i64) -> Result<(), i64> {
-        let map = self.lock();
-        let mut wait = 0;
-        for subject in subjects {
-            if let Some(f) = map.get(&subject.key)
-                && now - f.last < FORGET_AFTER_SECS
-            {
-                let until = f.last + delay(f.count, subject.free);
-                wait = wait.max(until - now);
-            }
-        }
-        if wait > 0 { Err(wait) } else { Ok(()) }
+        wait(&self.lock(), subjects, now)
     }
 
     /// Records a failure for every subject.
+    #[cfg(test)]
     pub(crate) fn failed(&self, subjects: &[Subject], now: i64) {
+        fail(&mut self.lock(), subjects, now);
+    }
+
+    /// Checks and reserves one attempt for every subject under one lock: the attempt
+    /// is counted as a failure before the password is checked, so N parallel attempts
+    /// cannot all pass a check made before any of them failed (60 parallel wrong
+    /// passwords once got 42 Argon2 evaluations where 5 were promised).
+    /// `Err(seconds)` to wait when any subject is throttled at `now`; nothing is
+    /// reserved then.
+    pub(crate) fn reserve(&self, subjects: &[Subject], now: i64) -> Result<(), i64> {
         let mut map = self.lock();
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, f| now - f.last < FORGET_AFTER_SECS);
-            if map.len() >= MAX_KEYS {
-                let mut keys: Vec<(String, i64)> =
-                    map.iter().map(|(k, f)| (k.clone(), f.last)).collect();
-                keys.sort_by_key(|(_, last)| *last);
-                for (key, _) in keys.into_iter().take(MAX_KEYS / 10) {
-                    map.remove(&key);
-                }
-            }
-        }
-        for subject in subjects {
-            let entry = map.entry(subject.key.clone()).or_insert(Failures {
-                count: 0,
-                last: now,
-            });
-            if now - entry.last >= FORGET_AFTER_SECS {
-                entry.count = 0;
-            }
-            entry.count = entry.count.saturating_add(1);
-            entry.last = now;
+        wait(&map, subjects, now)?;
+        fail(&mut map, subjects, now);
+        Ok(())
+    }
+
+    /// The reserved attempt succeeded: the first subject's (the user's) failures are
+    /// cleared and the others' reserved attempt is given back.
+    pub(crate) fn succeeded(&self, subjects: &[Subject]) {
+        let mut map = self.lock();
+        if let Some((user, others)) = subjects.split_first() {
+            map.remove(&user.key);
+            refund(&mut map, others);
         }
     }
 
-    /// Clears a subject's failures after a successful sign-in.
-    pub(crate) fn succeeded(&self, subject: &Subject) {
-        self.lock().remove(&subject.key);
+    /// The reserved attempt was not made (no Argon2 permit came free): every subject's
+    /// reservation is given back.
+    pub(crate) fn refund(&self, subjects: &[Subject]) {
+        refund(&mut self.lock(), subjects);
     }
 
     /// Forgets everything (ephemeral reset).
     pub(crate) fn clear(&self) {
         self.lock().clear();
+    }
+}
+
+/// The wait any subject owes at `now`.
+fn wait(map: &HashMap<String, Failures>, subjects: &[Subject], now: i64) -> Result<(), i64> {
+    let mut wait = 0;
+    for subject in subjects {
+        if let Some(f) = map.get(&subject.key)
+            && now - f.last < FORGET_AFTER_SECS
+        {
+            let until = f.last + delay(f.count, subject.free);
+            wait = wait.max(until - now);
+        }
+    }
+    if wait > 0 { Err(wait) } else { Ok(()) }
+}
+
+/// Counts a failure for every subject, bounding the table first.
+fn fail(map: &mut HashMap<String, Failures>, subjects: &[Subject], now: i64) {
+    if map.len() >= MAX_KEYS {
+        map.retain(|_, f| now - f.last < FORGET_AFTER_SECS);
+        if map.len() >= MAX_KEYS {
+            let mut keys: Vec<(String, i64)> =
+                map.iter().map(|(k, f)| (k.clone(), f.last)).collect();
+            keys.sort_by_key(|(_, last)| *last);
+            for (key, _) in keys.into_iter().take(MAX_KEYS / 10) {
+                map.remove(&key);
+            }
+        }
+    }
+    for subject in subjects {
+        let entry = map.entry(subject.key.clone()).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        if now - entry.last >= FORGET_AFTER_SECS {
+            entry.count = 0;
+        }
+        entry.count = entry.count.saturating_add(1);
+        entry.last = now;
+    }
+}
+
+/// Takes back one counted failure from every subject.
+fn refund(map: &mut HashMap<String, Failures>, subjects: &[Subject]) {
+    for subject in subjects {
+        if let Some(entry) = map.get_mut(&subject.key) {
+            entry.count = entry.count.saturating_sub(1);
+            if entry.count == 0 {
+                map.remove(&subject.key);
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::http::request::Parts;
 use ironiam_policy::Caller;
-use ironiam_protocol::encoding::form_decode;
+use ironiam_protocol::query::QueryParams;
 use ironiam_protocol::sigv4::{self, ExpectedScope, Mismatch, SecretKey};
 use ironiam_protocol::time::UnixTime;
 use ironiam_store::record::{AccessKeyLastUsed, AccessKeyStatus, Timestamp};
@@ -40,9 +40,12 @@ pub struct Authenticated {
     pub generation: u64,
 }
 
-/// Verifies the request's signature and resolves its caller. `services` are the
+/// Verifies the request's signature and resolves its caller. `query` is the request's
+/// query string as the endpoint decoded it for the operation: SigV4 is verified over
+/// exactly those pairs. `services` are the
 /// credential-scope services this endpoint answers (the first is named in the error
-/// when the scope names another).
+/// when the scope names another); `must_sign` are the headers (lowercase name,
+/// display name) the endpoint refuses to take unsigned.
 ///
 /// # Errors
 /// SigV4 errors, `InvalidClientTokenId` for unknown, inactive or orphaned keys, and
@@ -50,9 +53,11 @@ pub struct Authenticated {
 pub fn authenticate(
     state: &AppState,
     parts: &Parts,
+    query: &QueryParams,
     body: &[u8],
     now: UnixTime,
     services: &[&str],
+    must_sign: &[(&str, &'static str)],
 ) -> Result<Authenticated, ApiError> {
     let headers: Vec<(&str, &str)> = parts
         .headers
@@ -62,13 +67,14 @@ pub fn authenticate(
     let sig_request = sigv4::Request {
         method: parts.method.as_str(),
         path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or_default(),
+        query,
         headers: &headers,
         body,
     };
     // The scope's service is checked before any key is looked up, like the other
     // cheap checks `verify` runs first.
     let inputs = sigv4::prepare(&sig_request)?;
+    inputs.require_signed(must_sign)?;
     let service = inputs.scope().service.clone();
     if !services.contains(&service.as_str()) {
         return Err(sigv4::SigV4Error::from(Mismatch::Service {
@@ -82,7 +88,7 @@ pub fn authenticate(
     let found: RefCell<Option<CallerSnapshot>> = RefCell::new(None);
     // Why a temporary key was refused, reported instead of the generic error.
     let refused: RefCell<Option<ApiError>> = RefCell::new(None);
-    let token = security_token(parts);
+    let token = security_token(parts, query);
     let lookup = |id: &str| -> Option<SecretKey> {
         if let Some(snapshot) = state.callers.get(id)
             && snapshot.token.as_deref() == token.as_deref()
@@ -203,19 +209,11 @@ fn record_last_used(
 
 /// The session token sent with the request: the `X-Amz-Security-Token` header, or
 /// the query parameter of a presigned URL.
-fn security_token(parts: &Parts) -> Option<Cow<'_, str>> {
+fn security_token<'a>(parts: &'a Parts, query: &'a QueryParams) -> Option<Cow<'a, str>> {
     if let Some(value) = parts.headers.get("x-amz-security-token") {
         return value.to_str().ok().map(Cow::Borrowed);
     }
-    parts
-        .uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "X-Amz-Security-Token")
-        .and_then(|(_, value)| form_decode(value.as_bytes()).ok())
-        .map(Cow::Owned)
+    query.single("X-Amz-Security-Token").map(Cow::Borrowed)
 }
 
 /// The snapshot of a temporary key: its token opened, its subject still present.

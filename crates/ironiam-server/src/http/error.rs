@@ -85,6 +85,13 @@ pub enum ApiError {
     /// `ReportExpired` (410): the credential report is too old to be served.
     #[error("credential report expired: {0}")]
     ReportExpired(String),
+    /// `ServiceUnavailable` (503): the server is at a bound (concurrent Argon2
+    /// evaluations); the client should retry.
+    #[error("service unavailable: {0}")]
+    ServiceUnavailable(String),
+    /// `RequestTimeout` (408): the body did not arrive within the body timeout.
+    #[error("request body timed out")]
+    RequestTimeout,
 }
 
 impl ApiError {
@@ -115,6 +122,8 @@ impl ApiError {
             Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             Self::ReportNotPresent(_) => "ReportNotPresent",
             Self::ReportExpired(_) => "ReportExpired",
+            Self::ServiceUnavailable(_) => "ServiceUnavailable",
+            Self::RequestTimeout => "RequestTimeout",
         }
     }
 
@@ -140,6 +149,8 @@ impl ApiError {
             Self::PolicyEvaluation(_) => 500,
             Self::InvalidAuthenticationCode(_) => 403,
             Self::ReportNotPresent(_) | Self::ReportExpired(_) => 410,
+            Self::ServiceUnavailable(_) => 503,
+            Self::RequestTimeout => 408,
         }
     }
 
@@ -175,7 +186,10 @@ impl ApiError {
             Self::PolicyEvaluation(m) => m.clone(),
             Self::InvalidAuthenticationCode(m)
             | Self::ReportNotPresent(m)
-            | Self::ReportExpired(m) => m.clone(),
+            | Self::ReportExpired(m)
+            | Self::ServiceUnavailable(m) => m.clone(),
+            // S3's wording for the same event.
+            Self::RequestTimeout => "Your socket connection to the server was not read from or written to within the timeout period.".to_owned(),
         }
     }
 
@@ -184,6 +198,27 @@ impl ApiError {
         Self::Internal(detail.to_string())
     }
 }
+
+impl ApiError {
+    /// The error for a body that could not be read: too large, or too slow.
+    pub fn body(err: &axum::Error, limit: usize) -> Self {
+        if super::conn::timed_out(err) {
+            Self::RequestTimeout
+        } else {
+            Self::TooLarge(limit)
+        }
+    }
+}
+
+impl From<crate::argon::Busy> for ApiError {
+    fn from(_: crate::argon::Busy) -> Self {
+        Self::ServiceUnavailable(ARGON_BUSY.to_owned())
+    }
+}
+
+/// The answer when every Argon2 permit stayed taken for the whole wait.
+pub const ARGON_BUSY: &str =
+    "Service is unable to handle request: too many password checks in progress. Try again.";
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {

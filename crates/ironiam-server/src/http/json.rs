@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use ironiam_policy::ContextValue;
 use ironiam_protocol::json::{self as protocol, CONTENT_TYPE_1_1, TARGET_HEADER};
 use ironiam_protocol::model::{InputError, Model, ModelError, Operation, ValidationErrors, Value};
+use ironiam_protocol::query::QueryParams;
 use ironiam_protocol::time::UnixTime;
 use ironiam_store::{StoreExt, Transaction};
 
@@ -30,6 +31,16 @@ use crate::authz::{self, Principal, RequestFacts};
 use crate::iam::OpCtx;
 use crate::state::AppState;
 use crate::time::iso8601;
+
+/// Headers the JSON endpoint refuses unsigned. `X-Amz-Target` names the operation
+/// and `Content-Type` the body's format, so neither may be swapped under a captured
+/// signature (a signed DescribeOrganization must not run as CreateOrganization).
+/// Every AWS SDK signs both; AWS's own JSON endpoints do not document the
+/// requirement, so ironiam is stricter here (docs/security.md).
+const SIGNED_JSON_HEADERS: &[(&str, &str)] = &[
+    ("x-amz-target", "X-Amz-Target"),
+    ("content-type", "Content-Type"),
+];
 
 /// The JSON-protocol services, by target prefix. Append new services at the end.
 static SERVICES: &[&JsonService] = &[
@@ -183,7 +194,13 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
         Ok(bytes) => {
             let st = state.clone();
             let id = request_id.clone();
-            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await {
+            // Dropped unfinished when the client goes away: the work sees it.
+            let (token, guard) = crate::cancel::Token::new();
+            let work =
+                move || crate::cancel::scope(&token, || run(&st, &parts, &bytes, &id, &peer));
+            let done = tokio::task::spawn_blocking(work).await;
+            guard.finish();
+            match done {
                 Ok(outcome) => outcome,
                 Err(err) => failure(
                     &request_id,
@@ -192,10 +209,10 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
                 ),
             }
         }
-        Err(_) => failure(
+        Err(err) => failure(
             &request_id,
             "Unknown",
-            &JsonFault::from_api(&ApiError::TooLarge(state.body_limit), None),
+            &JsonFault::from_api(&ApiError::body(&err, state.body_limit), None),
         ),
     };
     state
@@ -322,13 +339,26 @@ fn pipeline(
     audit: &mut AuditRecord,
 ) -> Result<String, JsonFault> {
     let fault = |err: ApiError| JsonFault::from_api(&err, Some(service));
+    // SigV4 is verified over the query string's pairs as decoded here, the one
+    // decoding (a JSON call normally has no query at all).
+    let query = QueryParams::decode(parts.uri.query().unwrap_or_default().as_bytes())
+        .map_err(|e| fault(e.into()))?;
     // 1. SigV4, the caller, and AccessKeyLastUsed.
     let Authenticated {
         mut snapshot,
         region,
         generation,
         ..
-    } = authenticate(state, parts, body, now, &[service.signing_name]).map_err(fault)?;
+    } = authenticate(
+        state,
+        parts,
+        &query,
+        body,
+        now,
+        &[service.signing_name],
+        SIGNED_JSON_HEADERS,
+    )
+    .map_err(fault)?;
     audit.aws_region = region.clone();
     let principal = snapshot.principal.clone();
     audit.user_identity = Some(UserIdentity::of(&principal));

@@ -60,22 +60,14 @@ const STS: Service = Service {
 
 /// The service a request is for, from its credential scope (verified later, with the
 /// signature); IAM when the request names none.
-fn service_of(parts: &Parts) -> &'static Service {
+fn service_of(parts: &Parts, query: Option<&QueryParams>) -> &'static Service {
     let credential = parts
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|auth| auth.split("Credential=").nth(1))
-        .map(|rest| rest.split([',', ' ']).next().unwrap_or_default().to_owned())
-        .or_else(|| {
-            parts
-                .uri
-                .query()
-                .unwrap_or_default()
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("X-Amz-Credential="))
-                .and_then(|v| ironiam_protocol::encoding::form_decode(v.as_bytes()).ok())
-        })
+        .map(|rest| rest.split([',', ' ']).next().unwrap_or_default())
+        .or_else(|| query.and_then(|q| q.single("X-Amz-Credential")))
         .unwrap_or_default();
     match credential.split('/').nth(3) {
         Some("sts") => &STS,
@@ -102,15 +94,21 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
         Ok(bytes) => {
             let st = state.clone();
             let id = request_id.clone();
-            match tokio::task::spawn_blocking(move || run(&st, &parts, &bytes, &id, &peer)).await {
+            // Dropped unfinished when the client goes away: the work sees it.
+            let (token, guard) = crate::cancel::Token::new();
+            let work =
+                move || crate::cancel::scope(&token, || run(&st, &parts, &bytes, &id, &peer));
+            let done = tokio::task::spawn_blocking(work).await;
+            guard.finish();
+            match done {
                 Ok(outcome) => outcome,
                 Err(err) => failure(&request_id, "Unknown", &ApiError::internal(err)),
             }
         }
-        Err(_) => failure(
+        Err(err) => failure(
             &request_id,
             "Unknown",
-            &ApiError::TooLarge(state.body_limit),
+            &ApiError::body(&err, state.body_limit),
         ),
     };
     state
@@ -155,7 +153,10 @@ fn failure_in(namespace: &str, request_id: &str, action: &str, err: &ApiError) -
 /// Everything after the body has been read; runs on a blocking thread.
 fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &str) -> Outcome {
     let now = state.clock.now();
-    let service = service_of(parts);
+    // The query string is decoded once: SigV4 is verified over these pairs and the
+    // operation reads them (then the body's), so no second decoder can disagree.
+    let query = QueryParams::decode(parts.uri.query().unwrap_or_default().as_bytes());
+    let service = service_of(parts, query.as_ref().ok());
     let mut audit = AuditRecord {
         event_version: "1.08",
         event_time: iso8601(now.as_secs()),
@@ -179,7 +180,7 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         evaluations: Vec::new(),
     };
     // The action name is only trusted for audit and metrics once decoded.
-    let params = QueryParams::decode_request(parts.uri.query().unwrap_or_default(), body);
+    let params = query.clone().and_then(|query| query.with_body(body));
     if let Ok(p) = &params
         && let Ok(action) = p.action()
         && (service.model)().is_ok_and(|m| m.operation(action).is_some())
@@ -187,9 +188,11 @@ fn run(state: &AppState, parts: &Parts, body: &[u8], request_id: &str, peer: &st
         audit.event_name = action.to_owned();
     }
     let (result, evaluations) = authz::trace::collect(state.audit.is_enabled(), || {
-        pipeline(
-            state, service, parts, body, params, request_id, peer, now, &mut audit,
-        )
+        query.map_err(ApiError::from).and_then(|query| {
+            pipeline(
+                state, service, parts, &query, body, params, request_id, peer, now, &mut audit,
+            )
+        })
     });
     audit.evaluations = evaluations;
     let outcome = match result {
@@ -226,6 +229,7 @@ fn pipeline(
     state: &AppState,
     service: &Service,
     parts: &Parts,
+    query: &QueryParams,
     body: &[u8],
     params: Result<QueryParams, QueryError>,
     request_id: &str,
@@ -239,7 +243,7 @@ fn pipeline(
         region,
         generation,
         ..
-    } = authenticate(state, parts, body, now, &[service.name])?;
+    } = authenticate(state, parts, query, body, now, &[service.name], &[])?;
     audit.aws_region = region.clone();
     let principal = snapshot.principal.clone();
     audit.recipient_account_id = principal.account_id.clone();

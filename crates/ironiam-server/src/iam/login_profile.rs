@@ -65,7 +65,7 @@ pub(super) fn create(
     let account = ctx.account().to_owned();
     let now = ctx.now;
     // Hashed once, outside the transaction, which may run more than once.
-    let password_hash = hash(password)?;
+    let password_hash = hash(&ctx.state.argon, password)?;
     let c: &OpCtx<'_> = ctx;
     let (user, profile) = c.state.store.write(|tx| -> Result<_, ApiError> {
         let user = target(tx, c, input)?;
@@ -115,7 +115,7 @@ pub(super) fn update(
     let reset = input.get("PasswordResetRequired").and_then(Value::as_bool);
     let account = ctx.account().to_owned();
     let now = ctx.now;
-    let new_hash = password.map(hash).transpose()?;
+    let new_hash = password.map(|p| hash(&ctx.state.argon, p)).transpose()?;
     let c: &OpCtx<'_> = ctx;
     c.state.store.write(|tx| -> Result<(), ApiError> {
         let user = target(tx, c, input)?;

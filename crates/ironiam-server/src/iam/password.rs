@@ -4,11 +4,13 @@
 //!
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html>
 
+use crate::argon::ArgonGate;
 use ironiam_protocol::model::Value;
 use ironiam_protocol::xml::XmlWriter;
 use ironiam_store::record::{PASSWORD_HISTORY_LEN, PasswordPolicy, Timestamp};
 use ironiam_store::secret::PasswordHash;
 use ironiam_store::{Entity, StoreError, StoreExt};
+use zeroize::Zeroizing;
 
 use super::OpCtx;
 use super::output::{bool_text, required};
@@ -84,13 +86,22 @@ pub(super) fn check(policy: Option<&PasswordPolicy>, password: &str) -> Result<(
     }
 }
 
-/// Hashes a password with Argon2id; the clear text goes no further.
-pub(super) fn hash(password: &str) -> Result<PasswordHash, ApiError> {
-    PasswordHash::create(password, &mut ironiam_store::id::OsRandom).map_err(ApiError::internal)
+/// Hashes a password with Argon2id, holding an Argon2 permit; the clear text goes no
+/// further.
+pub(super) fn hash(gate: &ArgonGate, password: &str) -> Result<PasswordHash, ApiError> {
+    let password = Zeroizing::new(password.to_owned());
+    gate.run(move || {
+        crate::argon::with_memory(|m| {
+            PasswordHash::create_in(&password, &mut ironiam_store::id::OsRandom, m)
+        })
+    })?
+    .map_err(ApiError::internal)
 }
 
-fn verify(hash: &PasswordHash, password: &str) -> Result<bool, ApiError> {
-    hash.verify(password).map_err(ApiError::internal)
+fn verify(gate: &ArgonGate, hash: &PasswordHash, password: &str) -> Result<bool, ApiError> {
+    let (hash, password) = (hash.clone(), Zeroizing::new(password.to_owned()));
+    gate.run(move || crate::argon::with_memory(|m| hash.verify_in(&password, m)))?
+        .map_err(ApiError::internal)
 }
 
 fn u32_member(input: &Value, member: &str) -> Option<u32> {
@@ -219,7 +230,8 @@ pub(super) fn change(
     let account = ctx.account().to_owned();
     let now = ctx.now;
     // Hashed once, outside the transaction, which may run more than once.
-    let new_hash = hash(new)?;
+    let new_hash = hash(&ctx.state.argon, new)?;
+    let gate = &ctx.state.argon;
     ctx.state.store.write(|tx| -> Result<(), ApiError> {
         let mut profile = match tx.get_login_profile(&user.id) {
             Err(StoreError::NotFound { .. }) => {
@@ -230,7 +242,7 @@ pub(super) fn change(
             }
             other => other?,
         };
-        if !verify(&profile.password_hash, old)? {
+        if !verify(gate, &profile.password_hash, old)? {
             return Err(ApiError::AccessDenied(WRONG_OLD_PASSWORD.to_owned()));
         }
         let policy = tx.get_account(&account)?.password_policy;
@@ -243,7 +255,7 @@ pub(super) fn change(
             .chain(&profile.password_history)
             .take(remembered);
         for previous in recent {
-            if verify(previous, new)? {
+            if verify(gate, previous, new)? {
                 return Err(ApiError::PasswordPolicyViolation(VIOLATION.to_owned()));
             }
         }

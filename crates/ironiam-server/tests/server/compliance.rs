@@ -49,7 +49,7 @@ fn signed_config(operation: &str, body: &str, key: (&str, &str), region: &str) -
     let inputs = sigv4::prepare(&sigv4::Request {
         method: "POST",
         path: "/",
-        query: "",
+        query: &Default::default(),
         headers: &headers,
         body: body.as_bytes(),
     })

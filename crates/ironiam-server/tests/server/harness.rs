@@ -86,7 +86,7 @@ pub fn signed(body: &str, key_id: &str, secret: &str, time: i64) -> Request<Body
     let inputs = sigv4::prepare(&sigv4::Request {
         method: "POST",
         path: "/",
-        query: "",
+        query: &Default::default(),
         headers: &headers,
         body: body.as_bytes(),
     })
@@ -194,7 +194,7 @@ pub fn signed_with(
     let inputs = sigv4::prepare(&sigv4::Request {
         method: "POST",
         path: "/",
-        query: "",
+        query: &Default::default(),
         headers: &with_auth,
         body: body.as_bytes(),
     })

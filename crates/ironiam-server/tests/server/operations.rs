@@ -359,6 +359,7 @@ async fn reset_health_and_metrics() {
     let reset = h
         .send(
             Request::post("/_ironiam/reset")
+                .header("x-ironiam-reset", "1")
                 .body(Body::empty())
                 .unwrap(),
         )

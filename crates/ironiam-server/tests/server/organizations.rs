@@ -66,7 +66,7 @@ pub fn signed_json(
     let inputs = sigv4::prepare(&sigv4::Request {
         method: "POST",
         path: "/",
-        query: "",
+        query: &Default::default(),
         headers: &headers,
         body: body.as_bytes(),
     })

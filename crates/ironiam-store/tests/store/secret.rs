@@ -186,3 +186,35 @@ fn mfa_seeds_are_bound_to_their_device_and_never_print() {
     let hex: String = seed.expose().iter().map(|b| format!("{b:02x}")).collect();
     assert!(!printed.contains(&hex), "{printed}");
 }
+
+#[test]
+fn hashing_in_reused_memory_agrees_with_the_allocating_hash() {
+    use ironiam_store::secret::{PasswordHash, PasswordMemory};
+    let mut memory = PasswordMemory::new();
+    let mut rng = ironiam_store::id::OsRandom;
+    let reused = PasswordHash::create_in("Correct-Horse-9", &mut rng, &mut memory).unwrap();
+    let allocating = PasswordHash::create("Correct-Horse-9", &mut rng).unwrap();
+    for hash in [&reused, &allocating] {
+        assert!(hash.verify("Correct-Horse-9").unwrap());
+        assert!(hash.verify_in("Correct-Horse-9", &mut memory).unwrap());
+        assert!(!hash.verify_in("correct-horse-9", &mut memory).unwrap());
+        assert!(!hash.verify("wrong").unwrap());
+    }
+    assert!(
+        reused
+            .as_phc()
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        reused.as_phc()
+    );
+    // A stored hash with other parameters still verifies (the memory grows).
+    let other = PasswordHash::from_phc(
+        "$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$M3PKu5Zvj3Wv5lAhxaqzRw9Kp9Nx3SxsJwFs1Dz/Ld8".to_owned(),
+    );
+    let _ = other.verify_in("x", &mut memory);
+    assert!(
+        PasswordHash::from_phc("$argon2id$nonsense".to_owned())
+            .verify_in("x", &mut memory)
+            .is_err()
+    );
+}

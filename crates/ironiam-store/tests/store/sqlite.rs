@@ -323,3 +323,53 @@ fn read_only_open_needs_an_existing_database_at_this_schema() {
         "{err:?}"
     );
 }
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_every_database_file_are_owner_only() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    let store = SqliteStore::open(&dir).unwrap();
+    seed(&store);
+    store.write(|tx| tx.insert_user(&user("private"))).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    let db = dir.join(DATABASE_FILE);
+    for path in [
+        db.clone(),
+        dir.join(format!("{DATABASE_FILE}-wal")),
+        dir.join(format!("{DATABASE_FILE}-shm")),
+    ] {
+        assert!(path.exists(), "{}", path.display());
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    drop(store);
+
+    // Variant: a directory and files left world-readable (an older ironiam, a copy,
+    // a restored backup) are tightened on open and reported.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(dir.join("audit.jsonl"), b"{}\n").unwrap();
+    std::fs::set_permissions(
+        dir.join("audit.jsonl"),
+        std::fs::Permissions::from_mode(0o664),
+    )
+    .unwrap();
+    let tightened = ironiam_store::sqlite::private::secure_data_dir(&dir).unwrap();
+    assert!(
+        tightened.contains(&dir) && tightened.contains(&db),
+        "{tightened:?}"
+    );
+    assert!(tightened.contains(&dir.join("audit.jsonl")));
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&dir.join("audit.jsonl")), 0o600);
+    let store = SqliteStore::open(&dir).unwrap();
+    assert!(store.read(|tx| tx.get_user(ACCOUNT, "private")).is_ok());
+}

@@ -76,6 +76,8 @@ impl Simulation {
         };
         pairs
             .iter()
+            // A client that left does not get the rest (crate::cancel).
+            .take_while(|_| !crate::cancel::requested())
             .map(|(action, resource)| {
                 let prepared = Action::new(action);
                 let request = Request {
