@@ -43,7 +43,12 @@ prepare "$new" 4662 "$new_script"
 rate() { wrk -t2 -c16 -d"$duration" -s "$1" "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {print $2}'; }
 base_runs=() new_runs=()
 for round in $(seq "$rounds"); do
-  b=$(rate "$base_script" 4661); n=$(rate "$new_script" 4662)
+  # Alternate which goes first, so a drift of the machine favours neither.
+  if (( round % 2 )); then
+    b=$(rate "$base_script" 4661); n=$(rate "$new_script" 4662)
+  else
+    n=$(rate "$new_script" 4662); b=$(rate "$base_script" 4661)
+  fi
   base_runs+=("$b"); new_runs+=("$n")
   echo "round $round: base $b/s, new $n/s, ratio $(python3 -c "print(f'{$n/$b:.3f}')")"
 done
