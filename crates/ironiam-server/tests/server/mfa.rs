@@ -63,8 +63,14 @@ pub fn known(index: usize) -> Known {
 }
 
 /// Stores an unassigned device named `name` whose seed is known seed `index`,
-/// sealed as the server seals its own; returns its serial number.
+/// sealed as the server seals its own, created by the root user (as an
+/// administrator would for a user); returns its serial number.
 pub fn provision(h: &Harness, index: usize, name: &str) -> String {
+    provision_by(h, index, name, ACCOUNT)
+}
+
+/// [`provision`], created by the principal whose `aws:userid` is `creator`.
+pub fn provision_by(h: &Harness, index: usize, name: &str, creator: &str) -> String {
     let serial = arn(ACCOUNT, "mfa", "/", name);
     let seed = MfaSeed::new(known(index).seed);
     let device = VirtualMfaDevice {
@@ -81,8 +87,7 @@ pub fn provision(h: &Harness, index: usize, name: &str) -> String {
         create_date: Timestamp::from_secs(NOW),
         assignment: None,
         verification: MfaVerification::default(),
-        // Created by the root user, as an administrator would for a user.
-        creator: Some(ACCOUNT.to_owned()),
+        creator: Some(creator.to_owned()),
     };
     h.state
         .store

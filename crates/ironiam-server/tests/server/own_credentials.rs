@@ -6,13 +6,10 @@ use axum::body::Body;
 use axum::http::Request;
 use ironiam_server::clock::Clock;
 use ironiam_server::mfa;
-use ironiam_store::StoreExt;
-use ironiam_store::id::OsRandom;
-use ironiam_store::record::{KeyOwner, MfaVerification, Timestamp, VirtualMfaDevice, arn};
-use ironiam_store::secret::MfaSeed;
+use ironiam_store::record::KeyOwner;
 
 use crate::harness::*;
-use crate::mfa::{STEP, known, stored, user_id};
+use crate::mfa::{STEP, known, provision_by, stored, user_id};
 
 const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
@@ -107,39 +104,12 @@ async fn admin_role_session(h: &Harness) -> Session {
     }
 }
 
-/// Stores an unassigned device with known seed `index`, created by `creator`.
-fn device_created_by(h: &Harness, index: usize, name: &str, creator: &str) -> String {
-    let serial = arn(ACCOUNT, "mfa", "/", name);
-    let seed = MfaSeed::new(known(index).seed);
-    let device = VirtualMfaDevice {
-        serial_number: serial.clone(),
-        account_id: ACCOUNT.to_owned(),
-        name: name.to_owned(),
-        path: "/".to_owned(),
-        seed: h
-            .state
-            .master_key
-            .seal_mfa_seed(&serial, &seed, &mut OsRandom)
-            .unwrap(),
-        tags: Vec::new(),
-        create_date: Timestamp::from_secs(NOW),
-        assignment: None,
-        verification: MfaVerification::default(),
-        creator: Some(creator.to_owned()),
-    };
-    h.state
-        .store
-        .write(|tx| tx.insert_virtual_mfa_device(&device))
-        .unwrap();
-    serial
-}
-
 const NON_USER: &str = "Must specify userName when calling with non-User credentials";
 
 #[tokio::test]
 async fn a_role_session_never_reaches_the_root_users_mfa_or_keys() {
     let h = harness();
-    let serial = device_created_by(&h, 5, "root-account-mfa-device", ACCOUNT);
+    let serial = provision_by(&h, 5, "root-account-mfa-device", ACCOUNT);
     let k = known(5);
     mfa::enable(
         &h.state,
@@ -240,7 +210,7 @@ async fn only_the_creator_can_lock_a_pending_device() {
     let h = harness();
     let alice = admin_user(&h, "alice").await;
     let mallory = admin_user(&h, "mallory").await;
-    let serial = device_created_by(&h, 2, "alice", &user_id(&h, "alice"));
+    let serial = provision_by(&h, 2, "alice", &user_id(&h, "alice"));
     let k = known(2);
     let wrong = k.wrong();
 
@@ -298,7 +268,7 @@ async fn only_the_creator_can_lock_a_pending_device() {
 async fn the_creators_own_failures_still_lock_the_pending_device() {
     let h = harness();
     let alice = admin_user(&h, "alice").await;
-    let serial = device_created_by(&h, 2, "alice", &user_id(&h, "alice"));
+    let serial = provision_by(&h, 2, "alice", &user_id(&h, "alice"));
     let k = known(2);
     let wrong = k.wrong();
     for attempt in 1..=5u32 {
@@ -338,7 +308,7 @@ async fn resync_failures_count_only_for_the_devices_owner() {
     let h = harness();
     let alice = admin_user(&h, "alice").await;
     let mallory = admin_user(&h, "mallory").await;
-    let serial = device_created_by(&h, 3, "alice", &user_id(&h, "alice"));
+    let serial = provision_by(&h, 3, "alice", &user_id(&h, "alice"));
     let k = known(3);
     let reply = enable_as(
         &h,
