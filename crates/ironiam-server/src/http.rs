@@ -252,6 +252,31 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// An API answer: its status, body and content type, with the request ID AWS's SDKs
+/// read from `x-amzn-RequestId`. Every 503 (a bound was reached: Argon2 workers busy,
+/// say) says when to come back, as the connection cap's does, so that clients back off
+/// instead of retrying at once.
+pub(crate) fn api_answer(
+    status: u16,
+    content_type: &'static str,
+    body: String,
+    request_id: &str,
+) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = axum::http::HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", value);
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+    }
+    response
+}
+
 /// A fresh request ID in AWS's UUID form: the `x-amzn-RequestId` of every API answer
 /// and the `requestID` of audit records made outside a request.
 pub fn new_request_id() -> String {

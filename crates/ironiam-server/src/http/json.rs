@@ -15,8 +15,8 @@ use std::time::Instant;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Request, header};
+use axum::response::Response;
 use ironiam_policy::ContextValue;
 use ironiam_protocol::json::{self as protocol, CONTENT_TYPE_1_1, TARGET_HEADER};
 use ironiam_protocol::model::{InputError, Model, ModelError, Operation, ValidationErrors, Value};
@@ -218,16 +218,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
     state
         .metrics
         .record(&outcome.action, outcome.status, started.elapsed());
-    let mut response = (
-        StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, CONTENT_TYPE_1_1)],
-        outcome.body,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-amzn-RequestId", value);
-    }
-    response
+    super::api_answer(outcome.status, CONTENT_TYPE_1_1, outcome.body, &request_id)
 }
 
 fn failure(request_id: &str, action: &str, fault: &JsonFault) -> Outcome {

@@ -7,8 +7,8 @@ use std::time::Instant;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Request, header};
+use axum::response::Response;
 use ironiam_protocol::model::Model;
 use ironiam_protocol::query::{QueryError, QueryParams};
 use ironiam_protocol::xml::{self, Fault, IAM_NAMESPACE, STS_NAMESPACE, XmlWriter};
@@ -114,16 +114,7 @@ pub(super) async fn handle(State(state): State<AppState>, request: Request<Body>
     state
         .metrics
         .record(&outcome.action, outcome.status, started.elapsed());
-    let mut response = (
-        StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, "text/xml")],
-        outcome.body,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-amzn-RequestId", value);
-    }
-    response
+    super::api_answer(outcome.status, "text/xml", outcome.body, &request_id)
 }
 
 fn failure(request_id: &str, action: &str, err: &ApiError) -> Outcome {

@@ -27,6 +27,8 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub request_id: String,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
 }
 
 impl Reply {
@@ -115,11 +117,16 @@ impl Harness {
             .get("x-amzn-RequestId")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
         let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
         Reply {
             status,
             body: String::from_utf8(body.to_vec()).unwrap(),
             request_id,
+            retry_after,
         }
     }
 

@@ -422,6 +422,8 @@ mod signin {
             .await;
         assert_eq!(reply.status, 503, "{}", reply.body);
         assert_eq!(reply.code(), Some("ServiceUnavailable"));
+        // It says when to come back, so SDKs back off rather than retry at once.
+        assert_eq!(reply.retry_after.as_deref(), Some("1"));
         let reply = h
             .root(
                 "UpdateLoginProfile",
