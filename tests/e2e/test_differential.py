@@ -29,7 +29,7 @@ import pytest
 from conftest import ACCOUNT_ID, ROOT, ROOT_KEY_ID, ROOT_SECRET, client, start_server, stop_server
 
 SEED = int(os.environ.get("IRONIAM_DIFF_SEED", "20261204"))
-CALLS = int(os.environ.get("IRONIAM_DIFF_CALLS", "2000"))
+CALLS = int(os.environ.get("IRONIAM_DIFF_CALLS", "3000"))
 A = ACCOUNT_ID
 PATHS = ["/", "/admin/", "/eng/"]
 TEAMS = ["red", "blue"]
